@@ -1,0 +1,71 @@
+import { describe, expect, test } from 'vitest';
+import { LineFramer } from '../../src/core/line-framer.js';
+import type { Line } from '../../src/core/types.js';
+
+// Real lines from ../shared/corpus/steady/tomcat1/catalina.out.
+const REAL = [
+  '26-Nov-2026 15:07:30.779 INFO [main] org.apache.catalina.ha.tcp.SimpleTcpCluster.startInternal Cluster is about to start',
+  '26-Nov-2026 15:07:30.788 INFO [main] org.apache.catalina.tribes.transport.ReceiverBase.bind Receiver Server Socket bound to:[/127.0.0.11:4001]',
+];
+
+function frame(chunks: Buffer[], maxLineBytes?: number): { lines: Line[]; framer: LineFramer } {
+  const lines: Line[] = [];
+  const framer = new LineFramer((l) => lines.push(l), { maxLineBytes });
+  for (const c of chunks) framer.push(c);
+  framer.end();
+  return { lines, framer };
+}
+
+describe('LineFramer', () => {
+  test('splits on LF, strips CR, numbers lines and keeps byte offsets', () => {
+    const text = `${REAL[0]}\r\n${REAL[1]}\n`;
+    const { lines } = frame([Buffer.from(text)]);
+    expect(lines.map((l) => l.text)).toEqual(REAL);
+    expect(lines.map((l) => l.line)).toEqual([1, 2]);
+    expect(lines[1].offset).toBe(Buffer.byteLength(REAL[0]) + 2);
+  });
+
+  test('a line split across chunks at every byte position is framed the same', () => {
+    const buf = Buffer.from(`${REAL[0]}\n${REAL[1]}`);
+    for (let cut = 1; cut < buf.length; cut += 7) {
+      const { lines } = frame([buf.subarray(0, cut), buf.subarray(cut)]);
+      expect(lines.map((l) => l.text)).toEqual(REAL);
+      expect(lines[1].offset).toBe(Buffer.byteLength(REAL[0]) + 1);
+    }
+  });
+
+  test('the unterminated last line is emitted at end', () => {
+    const { lines } = frame([Buffer.from(`${REAL[0]}\n${REAL[1]}`)]);
+    expect(lines).toHaveLength(2);
+  });
+
+  test('a line over the cap is cut, counted and never held whole', () => {
+    const long = Buffer.alloc(10_000, 0x61);
+    const { lines, framer } = frame([long.subarray(0, 4000), long.subarray(4000), Buffer.from(`\n${REAL[0]}\n`)], 200);
+    expect(lines).toHaveLength(2);
+    expect(lines[0].text).toHaveLength(200);
+    expect(lines[0].truncated).toBe(true);
+    expect(lines[1].text).toBe(REAL[0]);
+    expect(lines[1].offset).toBe(10_001);
+    expect(framer.stats.truncatedLines).toBe(1);
+  });
+
+  test('a cut never splits a UTF-8 sequence', () => {
+    const { lines } = frame([Buffer.from('정'.repeat(100))], 20);
+    expect(lines[0].text).toBe('정'.repeat(6));
+    expect(lines[0].invalidUtf8).toBeUndefined();
+  });
+
+  test('invalid UTF-8 becomes U+FFFD and is counted; a real U+FFFD is not', () => {
+    const { lines, framer } = frame([Buffer.from([0x61, 0xff, 0x62, 0x0a]), Buffer.from('ok \ufffd\n')]);
+    expect(lines[0].text).toBe('a\ufffdb');
+    expect(lines[0].invalidUtf8).toBe(true);
+    expect(lines[1].invalidUtf8).toBeUndefined();
+    expect(framer.stats.invalidUtf8).toBe(1);
+  });
+
+  test('empty input gives no lines; a lone newline gives one empty line', () => {
+    expect(frame([]).lines).toHaveLength(0);
+    expect(frame([Buffer.from('\n')]).lines.map((l) => l.text)).toEqual(['']);
+  });
+});
