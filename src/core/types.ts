@@ -145,4 +145,10 @@ export interface InputStats {
   /** Cluster-logger records that no event template recognised. */
   unrecognisedCluster: number;
   events: Record<string, number>;
+  /** False when the input was read but left out of the model (a copy of another input's records). */
+  used?: boolean;
+  /** Why it was left out, or why it could not be read to its end. */
+  note?: string;
+  /** The read failed (`INPUT_UNREADABLE` message); the counts cover what was read before. */
+  error?: string;
 }

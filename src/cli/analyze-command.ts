@@ -1,0 +1,40 @@
+import type { ClusterSnapshot, Finding } from '../core/snapshot.js';
+import { analyzeDetailed } from '../pipeline/analyze.js';
+import { renderJson } from '../report/json.js';
+import { renderTransfersCsv } from '../report/csv.js';
+import { renderText } from '../report/text.js';
+import type { CliArgs } from './args.js';
+import { pathsOrDefault, readOptions, reportInputErrors, useColor } from './inputs.js';
+import { EvidenceIndex } from './evidence.js';
+
+export async function runAnalyze(args: CliArgs): Promise<number> {
+  const paths = pathsOrDefault(args);
+  const { snapshot, collected } = await analyzeDetailed(paths, {
+    ...readOptions(args),
+    slowMs: args.slowMs,
+    flapCount: args.flapCount,
+    flapWindowMs: args.flapWindowMs,
+  });
+  const stdout = process.stdout;
+  if (args.json) stdout.write(renderJson(snapshot));
+  else if (args.csv) stdout.write(renderTransfersCsv(snapshot));
+  else if (args.text || (!stdout.isTTY && !args.dashboard)) {
+    stdout.write(renderText(snapshot, { color: useColor(args, stdout), width: stdout.columns || 100 }));
+  } else {
+    const { runDashboard } = await import('../ui/run-dashboard.js');
+    const evidence = new EvidenceIndex(collected.events);
+    await runDashboard(
+      { getSnapshot: () => ({ snapshot, events: collected.events }), subscribe: () => () => {} },
+      { live: false, getEvidenceText: (ref) => evidence.text(ref) },
+    );
+  }
+  reportInputErrors(collected.errors);
+  if (args.failOn && failOnMatches(snapshot, args.failOn)) return 3;
+  return collected.errors.length > 0 ? 1 : 0;
+}
+
+export function failOnMatches(snapshot: ClusterSnapshot, kind: 'timeout' | 'error' | 'warning'): boolean {
+  const match = (f: Finding): boolean =>
+    kind === 'timeout' ? f.kind.includes('timeout') : kind === 'error' ? f.severity === 'error' : f.severity !== 'info';
+  return snapshot.findings.some(match);
+}

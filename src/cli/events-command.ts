@@ -1,0 +1,36 @@
+import { collectEvents } from '../pipeline/read-events.js';
+import type { InputStats } from '../core/types.js';
+import type { CliArgs } from './args.js';
+import { pathsOrDefault, readOptions, reportInputErrors } from './inputs.js';
+
+export async function runEvents(args: CliArgs): Promise<number> {
+  const collected = await collectEvents(pathsOrDefault(args), readOptions(args));
+  const out: string[] = [];
+  for (const ev of collected.events) {
+    out.push(JSON.stringify(ev));
+    if (out.length >= 1000) flush(out);
+  }
+  flush(out);
+  if (args.stats) for (const s of collected.inputs) process.stderr.write(`${statsLine(s)}\n`);
+  reportInputErrors(collected.errors);
+  return collected.errors.length > 0 ? 1 : 0;
+}
+
+function flush(lines: string[]): void {
+  if (lines.length === 0) return;
+  process.stdout.write(`${lines.join('\n')}\n`);
+  lines.length = 0;
+}
+
+/** `lines = recordLines + unparsed`, spelled out per input. */
+export function statsLine(s: InputStats): string {
+  const events = Object.entries(s.events)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  const used = s.used === false ? ` (not used: ${s.note})` : '';
+  return (
+    `${JSON.stringify(s.file)} node=${s.node} format=${s.format ?? '-'} lines=${s.lines} records=${s.records} ` +
+    `recordLines=${s.recordLines} unparsed=${s.unparsed} invalidUtf8=${s.invalidUtf8} truncated=${s.truncatedLines} ` +
+    `unrecognisedCluster=${s.unrecognisedCluster}${events ? ` ${events}` : ''}${used}`
+  );
+}

@@ -1,0 +1,49 @@
+// Where a command's input comes from when no PATH is given: piped stdin, or the bundled samples.
+
+import { fstatSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../io/grammar-files.js';
+import type { CliArgs } from './args.js';
+import type { ReadOptions } from '../pipeline/options.js';
+
+export const SAMPLES_DIR = join(PACKAGE_ROOT, 'samples');
+
+/** True when stdin is a pipe or a redirected file (not a terminal, not /dev/null, not closed). */
+export function stdinHasData(): boolean {
+  try {
+    const info = fstatSync(0);
+    return info.isFIFO() || info.isFile() || info.isSocket();
+  } catch {
+    return false;
+  }
+}
+
+export function pathsOrDefault(args: CliArgs): string[] {
+  if (args.paths.length > 0) return args.paths;
+  return stdinHasData() ? ['-'] : [SAMPLES_DIR];
+}
+
+export function readOptions(args: CliArgs): ReadOptions {
+  return {
+    nodes: args.nodes,
+    tz: args.tz,
+    since: args.since,
+    until: args.until,
+    grammars: args.grammars,
+    logFormat: args.logFormat,
+    dateOrder: args.dateOrder,
+    all: args.all,
+  };
+}
+
+/** Colour only on a terminal, never with NO_COLOR, unless forced either way by a flag. */
+export function useColor(args: CliArgs, stream: NodeJS.WriteStream): boolean {
+  if (args.color !== undefined) return args.color;
+  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
+  return stream.isTTY === true;
+}
+
+/** One line per unreadable input on stderr. */
+export function reportInputErrors(errors: { message: string }[]): void {
+  for (const e of errors) process.stderr.write(`catalina-lens: ${e.message}\n`);
+}

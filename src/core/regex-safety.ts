@@ -1,0 +1,47 @@
+// Rejects regexes that can backtrack catastrophically. Log text is attacker-controlled, and a
+// pattern that is polynomial or exponential on a crafted 1 MiB line would hang the program.
+// The check uses recheck (automaton + fuzz analysis); results are cached per pattern.
+
+import { checkSync } from 'recheck';
+import { LensError } from './errors.js';
+
+export interface RegexToCheck {
+  source: string;
+  flags: string;
+  file: string;
+  /** JSON pointer of the pattern inside its file. */
+  pointer: string;
+}
+
+const cache = new Map<string, string | undefined>();
+
+/** Returns the problem with a pattern (`2nd degree polynomial`, `exponential`), or undefined when it is safe. */
+export function regexHazard(source: string, flags: string): string | undefined {
+  const key = `${flags}/${source}`;
+  if (cache.has(key)) return cache.get(key);
+  // Named groups and the flags we use are plain ECMAScript; recheck understands them.
+  const result = checkSync(source, flags.replace(/[gyd]/g, ''), { timeout: 10_000 });
+  let hazard: string | undefined;
+  if (result.status === 'vulnerable') hazard = `${result.complexity.summary} backtracking`;
+  else if (result.status === 'unknown') hazard = `could not be proven safe (${result.error?.kind ?? 'unknown'})`;
+  cache.set(key, hazard);
+  return hazard;
+}
+
+export function checkRegexSafety(regexes: RegexToCheck[]): LensError[] {
+  const errors: LensError[] = [];
+  for (const r of regexes) {
+    const hazard = regexHazard(r.source, r.flags);
+    if (hazard) {
+      errors.push(
+        new LensError('GRAMMAR_UNSAFE_REGEX', `unsafe regular expression in ${r.file}`, {
+          file: r.file,
+          pointer: r.pointer,
+          reason: `/${r.source}/ has ${hazard} on crafted input`,
+          help: 'make alternatives and repeats unambiguous, e.g. use [^\\]]* instead of .*? before a literal ]',
+        }),
+      );
+    }
+  }
+  return errors;
+}
