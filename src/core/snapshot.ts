@@ -28,6 +28,8 @@ export interface NodeInfo {
   port?: number;
   /** How the address was learned. */
   addressSource?: 'receiver-bound' | 'option' | 'inferred';
+  /** Every address its receiver bound, in order, when it bound more than one (added by the model). */
+  addresses?: string[];
   runs: NodeRun[];
 }
 
@@ -43,6 +45,13 @@ export interface MembershipInterval {
   evidence: string[];
   /** Failure-detector path that closed it, e.g. `verify → disappeared`. */
   detection?: string;
+  /** How long after the member's last sign of life the observer dropped it, ms (added by the model). */
+  detectionMs?: number;
+  /** The member's last sign of life: its own log's last event of that run (members that are inputs). */
+  lastSignOfLifeMs?: number;
+  lastSignOfLife?: string;
+  /** The observer's first failure-detector record or send failure about the member before the loss. */
+  suspected?: string;
 }
 
 export interface MembershipRow {
@@ -56,6 +65,10 @@ export interface MembershipRow {
   intervals: MembershipInterval[];
   /** Times the member was lost and re-added within the flap window. */
   flaps: number;
+  /** Times it was lost and re-added after the member itself restarted (not flapping; added by the model). */
+  rejoins?: number;
+  /** Oldest intervals dropped to bound memory (added by the model). */
+  droppedIntervals?: number;
 }
 
 export type TransferOutcome = 'received' | 'timeout' | 'no-manager' | 'skipped' | 'unknown';
@@ -77,6 +90,9 @@ export interface Transfer {
   line: number;
   /** `file:line` of the outcome record. */
   outcomeEvidence?: string;
+  /** When the outcome was logged (added by the model). */
+  outcomeAtMs?: number;
+  outcomeAt?: string;
 }
 
 export interface LatencyStats {

@@ -1,0 +1,529 @@
+// Findings: what a person on call can act on, derived on demand from the model's state.
+// Each finding names the node, the time, what happened, what it means, and where to look.
+
+import type { Finding, MembershipRow, NodeInfo, Severity, Transfer } from '../snapshot.js';
+import { isLoopback } from './addresses.js';
+import { MembershipTracker, type RowState } from './membership.js';
+import type { NodeState } from './nodes.js';
+import type { ResolvedOptions } from './options.js';
+import { formatDuration, isoAt } from './time.js';
+import type { TransferState } from './transfers.js';
+
+export interface SendFailureRecord {
+  node: string;
+  member?: string;
+  count: number;
+  firstMs?: number;
+  first?: string;
+  lastMs?: number;
+  evidence: string[];
+}
+
+export interface FailureRecord {
+  kind: 'cluster-start-failed' | 'multicast-join-failed' | string;
+  node: string;
+  timeMs?: number;
+  time?: string;
+  evidence: string;
+  run: number;
+  message: string;
+}
+
+export interface BindRecord {
+  node: string;
+  address: string;
+  host: string;
+  timeMs?: number;
+  time?: string;
+  evidence: string;
+}
+
+export interface FindingsContext {
+  opts: ResolvedOptions;
+  nodes: NodeInfo[];
+  nodeStates: Map<string, NodeState>;
+  membership: MembershipRow[];
+  rows: Map<string, RowState>;
+  transfers: Transfer[];
+  /** Same order as `transfers`. */
+  transferStates: TransferState[];
+  sendFailures: SendFailureRecord[];
+  failures: FailureRecord[];
+  binds: BindRecord[];
+  lateResolve: (address: string, timeMs: number | undefined, observer: string) => string | undefined;
+  spanToMs?: number;
+}
+
+const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+type Span = [number, number];
+
+function finding(kind: string, severity: Severity, node: string | undefined, timeMs: number | undefined, time: string | undefined, message: string, evidence: string[]): Finding {
+  const f: Finding = { kind, severity, message, evidence: [...new Set(evidence.filter(Boolean))] };
+  if (node !== undefined) f.node = node;
+  if (timeMs !== undefined) {
+    f.timeMs = timeMs;
+    f.time = time ?? isoAt(timeMs);
+  }
+  return f;
+}
+
+function at(time: string | undefined, ms: number | undefined): string {
+  if (time) return time.replace('T', ' ').replace(/(\.\d{3})?(Z|[+-]\d\d:\d\d)$/, '$1');
+  return ms !== undefined ? isoAt(ms).replace('T', ' ').replace(/Z$/, '') : 'an unknown time';
+}
+
+export function deriveFindings(ctx: FindingsContext): Finding[] {
+  const out: Finding[] = [];
+  const inputNames = new Set(ctx.nodes.filter((n) => n.runs.length > 0).map((n) => n.name));
+  transferFindings(ctx, out);
+  mutualRequests(ctx, out);
+  flapping(ctx, out);
+  memberLost(ctx, out);
+  viewsDisagree(ctx, inputNames, out);
+  neverJoined(ctx, inputNames, out);
+  clusterNeverFormed(ctx, inputNames, out);
+  startFailures(ctx, out);
+  loopbackReceiver(ctx, out);
+  sendFailures(ctx, out);
+  unknownMembers(ctx, inputNames, out);
+  selfMembers(ctx, out);
+  out.sort((a, b) => RANK[a.severity] - RANK[b.severity] || (a.timeMs ?? Infinity) - (b.timeMs ?? Infinity) || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
+  return out;
+}
+
+/** What the provider's own log shows between a request and its outcome. */
+function providerContext(ctx: FindingsContext, t: Transfer, st: TransferState): string {
+  const p = t.provider;
+  if (!p) return t.member ? `the provider ${t.member} is not one of the inputs, so its side cannot be checked` : 'the provider is unknown';
+  const node = ctx.nodeStates.get(p);
+  if (!node || node.runs.runs.length === 0) return `${p} is named as the provider, but its log is not among the inputs (or has no cluster records)`;
+  const req = t.requestedAtMs;
+  const end = t.outcomeAtMs;
+  if (st.providerRunAtRequest !== undefined && st.providerRunAtOutcome !== undefined && st.providerRunAtRequest !== st.providerRunAtOutcome) {
+    return `${p} was restarting: its log shows a new start between the request and the timeout`;
+  }
+  if (st.providerStoppedAtOutcome) return `${p} was shutting down: it had logged its stop by then`;
+  const between = st.providerEventsAtOutcome !== undefined && st.providerEventsAtRequest !== undefined ? st.providerEventsAtOutcome - st.providerEventsAtRequest : undefined;
+  const covering = req !== undefined && end !== undefined && node.runs.runs.some((r) => r.startMs !== undefined && r.endMs !== undefined && r.startMs <= req && r.endMs >= end);
+  if (between === 0 && covering) {
+    return `${p}'s own log shows nothing between the request and the timeout, yet it logged before and after: it was most likely paused or hung (stop-the-world GC, SIGSTOP, swapping, a stuck thread); check its GC log and take a thread dump next time`;
+  }
+  if (between === 0 || st.providerEventsAtRequest === undefined) {
+    const last = node.runs.runs.filter((r) => r.endMs !== undefined && req !== undefined && r.endMs <= req).pop();
+    if (last) return `${p}'s log has no record at that time (its last one before was at ${at(last.end, last.endMs)}): it was not running, or had crashed without a trace`;
+    return `${p}'s log has no record at that time: it was not running, or its log is missing that period`;
+  }
+  return `${p} was logging at the time (${between} cluster records in that window), so it was alive but did not answer: see its log around ${at(t.requestedAt, req)}`;
+}
+
+function transferFindings(ctx: FindingsContext, out: Finding[]): void {
+  ctx.transfers.forEach((t, i) => {
+    const st = ctx.transferStates[i];
+    const ev = [`${t.file}:${t.line}`, t.outcomeEvidence ?? ''];
+    const from = t.provider ? `${t.provider}${t.member ? ` (${t.member})` : ''}` : t.member ?? 'an unknown member';
+    if (t.outcome === 'timeout') {
+      const waited = t.durationMs !== undefined ? formatDuration(t.durationMs) : t.timeoutSeconds !== undefined ? `${t.timeoutSeconds} s` : 'the timeout';
+      out.push(
+        finding(
+          'state-transfer-timeout',
+          'error',
+          t.node,
+          t.outcomeAtMs ?? t.requestedAtMs,
+          t.outcomeAt ?? t.requestedAt,
+          `${t.node} asked ${from} for the sessions of ${t.manager} at ${at(t.requestedAt, t.requestedAtMs)} and gave up after ${waited}: ${providerContext(ctx, t, st)}. ${t.node} started without those sessions, so users whose requests land on it may lose their session.`,
+          ev,
+        ),
+      );
+    } else if (t.outcome === 'received' && t.durationMs !== undefined && t.durationMs > ctx.opts.slowMs) {
+      out.push(
+        finding(
+          'slow-transfer',
+          'warning',
+          t.node,
+          t.outcomeAtMs ?? t.requestedAtMs,
+          t.outcomeAt ?? t.requestedAt,
+          `${t.node} received the sessions of ${t.manager} from ${from} in ${formatDuration(t.durationMs)} (over ${formatDuration(ctx.opts.slowMs)}); start-up waits this long. Large session state or a busy provider; watch the trend.`,
+          ev,
+        ),
+      );
+    } else if (t.outcome === 'no-manager') {
+      out.push(
+        finding(
+          'state-transfer-no-manager',
+          'warning',
+          t.node,
+          t.outcomeAtMs ?? t.requestedAtMs,
+          t.outcomeAt ?? t.requestedAt,
+          `${t.node} asked ${from} for the sessions of ${t.manager}, but the provider has no such manager: the application is not deployed (or not yet started) there under the same name.`,
+          ev,
+        ),
+      );
+    }
+  });
+}
+
+function mutualRequests(ctx: FindingsContext, out: Finding[]): void {
+  const reqs = ctx.transfers.filter((t) => t.provider && t.requestedAtMs !== undefined && t.outcome !== 'skipped');
+  const byPair = new Map<string, Transfer[]>();
+  for (const t of reqs) {
+    const key = [t.node, t.provider!].sort().join('\u0000');
+    let l = byPair.get(key);
+    if (!l) byPair.set(key, (l = []));
+    l.push(t);
+  }
+  for (const list of byPair.values()) {
+    const used = new Set<Transfer>();
+    for (const a of list) {
+      if (used.has(a)) continue;
+      const aEnd = a.outcomeAtMs ?? a.requestedAtMs! + (a.timeoutSeconds ?? 60) * 1000;
+      const b = list.find((x) => {
+        if (x === a || used.has(x) || x.node !== a.provider || x.provider !== a.node) return false;
+        const xEnd = x.outcomeAtMs ?? x.requestedAtMs! + (x.timeoutSeconds ?? 60) * 1000;
+        return x.requestedAtMs! <= aEnd && a.requestedAtMs! <= xEnd;
+      });
+      if (!b) continue;
+      used.add(a);
+      used.add(b);
+      const [first, second] = a.requestedAtMs! <= b.requestedAtMs! ? [a, b] : [b, a];
+      const bothTimedOut = a.outcome === 'timeout' && b.outcome === 'timeout';
+      const gap = second.requestedAtMs! - first.requestedAtMs!;
+      out.push(
+        finding(
+          'mutual-state-request',
+          bothTimedOut ? 'error' : 'warning',
+          first.node,
+          first.requestedAtMs,
+          first.requestedAt,
+          `${first.node} and ${second.node} asked each other for session state at the same time (${formatDuration(gap)} apart, ${first.manager}): a node that is waiting for its own state drops incoming state requests ("Drop message SESSION-GET-ALL"), so ${bothTimedOut ? 'both waited the full timeout and started without sessions' : `outcomes: ${first.node} ${first.outcome}, ${second.node} ${second.outcome}`}. Start one node first and let it finish starting before the next.`,
+          [`${first.file}:${first.line}`, `${second.file}:${second.line}`, first.outcomeEvidence ?? '', second.outcomeEvidence ?? ''],
+        ),
+      );
+    }
+  }
+}
+
+function flapping(ctx: FindingsContext, out: Finding[]): void {
+  for (const row of ctx.rows.values()) {
+    const byNode = new Map<string, number[]>();
+    for (const f of row.flapTimes) {
+      const k = f.node ?? '';
+      let l = byNode.get(k);
+      if (!l) byNode.set(k, (l = []));
+      l.push(f.ms);
+    }
+    for (const [node, times] of byNode) {
+      const { count, atMs } = MembershipTracker.maxFlapsInWindow(times, ctx.opts.flapWindowMs);
+      if (count < ctx.opts.flapCount) continue;
+      const member = node || row.address;
+      const ivs = row.intervals.filter((iv) => (iv.node ?? '') === node);
+      const losses = ivs.filter((iv) => iv.endReason === 'disappeared' && !iv.gracefulLeave);
+      const evidence = losses.flatMap((iv) => iv.evidence.slice(-1)).slice(0, 10);
+      out.push(
+        finding(
+          'flapping-member',
+          'warning',
+          row.observer,
+          atMs,
+          undefined,
+          `${row.observer} lost and re-added ${member}${node ? ` (${row.address})` : ''} ${count} times within ${formatDuration(ctx.opts.flapWindowMs)} (${times.length} in all) without ${member} restarting: it stopped answering for a while each time (long GC pauses, a frozen or overloaded JVM, network trouble). Sessions changed while it was out of the view were not replicated to it.`,
+          evidence,
+        ),
+      );
+    }
+  }
+}
+
+/** Departures without a shutdown notice, one finding per member departure (grouped across observers). */
+function memberLost(ctx: FindingsContext, out: Finding[]): void {
+  interface Loss { observer: string; toMs?: number; to?: string; detection?: string; detectionMs?: number; lastSign?: string; lastSignMs?: number; evidence: string; suspected?: string }
+  const groups = new Map<string, Loss[]>();
+  for (const row of ctx.rows.values()) {
+    for (const iv of row.intervals) {
+      if (iv.endReason !== 'disappeared' || iv.gracefulLeave) continue;
+      const member = iv.node ?? row.address;
+      const key = `${member}\u0000${iv.memberRun ?? ''}`;
+      let l = groups.get(key);
+      if (!l) groups.set(key, (l = []));
+      l.push({ observer: row.observer, toMs: iv.toMs, to: iv.to, detection: iv.detection, detectionMs: iv.detectionMs, lastSign: iv.lastSign, lastSignMs: iv.lastSignMs, evidence: iv.evidence[iv.evidence.length - 1], suspected: iv.suspected });
+    }
+  }
+  for (const [key, all] of groups) {
+    const member = key.split('\u0000')[0];
+    all.sort((a, b) => (a.toMs ?? 0) - (b.toMs ?? 0));
+    // Split one member's losses into departures: losses more than a minute apart are separate.
+    let start = 0;
+    for (let i = 1; i <= all.length; i++) {
+      if (i < all.length && (all[i].toMs ?? 0) - (all[i - 1].toMs ?? 0) <= 60_000) continue;
+      const dep = all.slice(start, i);
+      start = i;
+      const first = dep[0];
+      const who = dep
+        .map((d) => `${d.observer} at ${at(d.to, d.toMs)}${d.detectionMs !== undefined ? ` (${formatDuration(d.detectionMs)} after its last sign of life)` : ''} via ${d.detection ?? '?'}`)
+        .join('; ');
+      const last = first.lastSignMs !== undefined ? ` Its own log's last record before that was at ${at(first.lastSign, first.lastSignMs)}.` : '';
+      const susp = dep.find((d) => d.suspected)?.suspected;
+      out.push(
+        finding(
+          'member-lost',
+          'warning',
+          member,
+          first.toMs,
+          first.to,
+          `${member} left the cluster without a shutdown notice (crash, kill, freeze or network loss). Dropped by ${who}.${last}${susp ? ` First suspicion: ${susp}.` : ''}`,
+          dep.map((d) => d.evidence),
+        ),
+      );
+    }
+  }
+}
+
+function normalise(spans: Span[]): Span[] {
+  const s = spans.filter(([a, b]) => b > a).sort((x, y) => x[0] - y[0]);
+  const out: Span[] = [];
+  for (const sp of s) {
+    const last = out[out.length - 1];
+    if (last && sp[0] <= last[1]) last[1] = Math.max(last[1], sp[1]);
+    else out.push([sp[0], sp[1]]);
+  }
+  return out;
+}
+
+function intersect(a: Span[], b: Span[]): Span[] {
+  const out: Span[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const s = Math.max(a[i][0], b[j][0]);
+    const e = Math.min(a[i][1], b[j][1]);
+    if (e > s) out.push([s, e]);
+    if (a[i][1] < b[j][1]) i++;
+    else j++;
+  }
+  return out;
+}
+
+function subtract(a: Span[], b: Span[]): Span[] {
+  const out: Span[] = [];
+  for (const [s0, e0] of a) {
+    let s = s0;
+    for (const [bs, be] of b) {
+      if (be <= s || bs >= e0) continue;
+      if (bs > s) out.push([s, bs]);
+      s = Math.max(s, be);
+      if (s >= e0) break;
+    }
+    if (s < e0) out.push([s, e0]);
+  }
+  return out;
+}
+
+function runSpans(n: NodeInfo): Span[] {
+  return normalise(n.runs.filter((r) => r.startMs !== undefined && r.endMs !== undefined).map((r) => [r.startMs!, r.endMs!] as Span));
+}
+
+/** Where `observer` had `member` in its view; open intervals end with the observer's run. */
+function viewSpans(ctx: FindingsContext, observer: NodeInfo, member: string): { spans: Span[]; evidence: Map<number, string> } {
+  const runs = runSpans(observer);
+  const spans: Span[] = [];
+  const evidence = new Map<number, string>();
+  for (const row of ctx.membership) {
+    if (row.observer !== observer.name || row.member !== member || !row.resolved) continue;
+    for (const iv of row.intervals) {
+      const from = iv.fromMs ?? runs.find(([s, e]) => iv.toMs !== undefined && s <= iv.toMs && iv.toMs <= e)?.[0];
+      if (from === undefined) continue;
+      const to = iv.toMs ?? runs.find(([s, e]) => s <= from && from <= e)?.[1] ?? ctx.spanToMs ?? from;
+      spans.push([from, to]);
+      evidence.set(from, iv.evidence[0]);
+    }
+  }
+  return { spans: normalise(spans), evidence };
+}
+
+function viewsDisagree(ctx: FindingsContext, inputs: Set<string>, out: Finding[]): void {
+  const nodes = ctx.nodes.filter((n) => inputs.has(n.name));
+  for (const a of nodes) {
+    for (const b of nodes) {
+      if (a === b) continue;
+      const ab = viewSpans(ctx, a, b.name);
+      if (ab.spans.length === 0) continue;
+      const ba = viewSpans(ctx, b, a.name);
+      const bothRunning = intersect(runSpans(a), runSpans(b));
+      const d = subtract(intersect(ab.spans, bothRunning), ba.spans);
+      for (const [s, e] of d) {
+        if (e - s <= ctx.opts.disagreeGraceMs) continue;
+        const opened = [...ab.evidence].filter(([from]) => from <= s).pop()?.[1];
+        out.push(
+          finding(
+            'views-disagree',
+            'warning',
+            a.name,
+            s,
+            undefined,
+            `${a.name} had ${b.name} in its cluster view for ${formatDuration(e - s)} (from ${at(undefined, s)} to ${at(undefined, e)}) while ${b.name}, running, did not have ${a.name}: sessions changed on ${b.name} in that time were not replicated to ${a.name}. Check connectivity from ${b.name} to ${a.name}'s receiver${a.address ? ` ${a.address}` : ''} (firewall, bind address) and whether ${b.name} was frozen.`,
+            opened ? [opened] : [],
+          ),
+        );
+      }
+    }
+  }
+}
+
+function neverJoined(ctx: FindingsContext, inputs: Set<string>, out: Finding[]): void {
+  const seen = new Set(ctx.membership.filter((r) => r.resolved && r.intervals.length > 0 && r.observer !== r.member).map((r) => r.member));
+  for (const n of ctx.nodes) {
+    if (!inputs.has(n.name) || !n.address || seen.has(n.name)) continue;
+    const mine = runSpans(n);
+    const overlapping = ctx.nodes.filter((o) => o !== n && inputs.has(o.name) && intersect(mine, runSpans(o)).length > 0);
+    if (overlapping.length === 0) continue;
+    const st = ctx.nodeStates.get(n.name);
+    const bind = ctx.binds.find((b) => b.node === n.name);
+    const failed = ctx.failures.some((f) => f.node === n.name);
+    out.push(
+      finding(
+        'member-never-joined',
+        failed ? 'warning' : 'error',
+        n.name,
+        n.runs[0]?.startMs,
+        n.runs[0]?.start,
+        `${n.name} (${n.address}) never appeared in the view of ${overlapping.map((o) => o.name).join(', ')}, although they ran at the same time: ${failed ? 'its cluster failed to start (see below)' : 'it is not reaching the others (membership: different multicast address/port or domain, static members listing another address, a firewall, or a receiver bound to an address the others cannot reach)'}.`,
+        [bind?.evidence ?? st?.lastEvidence ?? ''],
+      ),
+    );
+  }
+}
+
+function clusterNeverFormed(ctx: FindingsContext, inputs: Set<string>, out: Finding[]): void {
+  const nodes = [...inputs].map((n) => ctx.nodeStates.get(n)!).filter(Boolean);
+  if (nodes.length < 2) return;
+  const anyView = ctx.membership.some((r) => r.intervals.length > 0 && r.observer !== r.member);
+  if (anyView) return;
+  const runs = nodes.flatMap((n) => n.runs.runs.filter((r) => r.managers > 0 || r.skipped > 0));
+  const allSkipped = runs.length > 0 && runs.every((r) => r.skipped > 0 && r.requested === 0);
+  if (!allSkipped) return;
+  const first = ctx.transfers.find((t) => t.outcome === 'skipped');
+  out.push(
+    finding(
+      'cluster-never-formed',
+      'error',
+      undefined,
+      first?.requestedAtMs,
+      first?.requestedAt,
+      `The cluster never formed: on every start of ${nodes.map((n) => n.name).join(', ')} DeltaManager found "No members active" and no node ever saw another. Sessions are not replicated at all. Check that the nodes share the membership settings (multicast address/port, or static member lists), that multicast works on that network, and that receivers are not bound to 127.0.0.1 across hosts.`,
+      ctx.transfers.filter((t) => t.outcome === 'skipped').slice(0, 10).map((t) => `${t.file}:${t.line}`),
+    ),
+  );
+}
+
+function startFailures(ctx: FindingsContext, out: Finding[]): void {
+  const groups = new Map<string, FailureRecord[]>();
+  for (const f of ctx.failures) {
+    const key = `${f.kind}\u0000${f.node}`;
+    let l = groups.get(key);
+    if (!l) groups.set(key, (l = []));
+    l.push(f);
+  }
+  for (const list of groups.values()) {
+    const f = list[0];
+    const runs = new Set(list.map((x) => x.run)).size;
+    const times = list.length > 1 ? ` (${list.length} times over ${runs} start${runs > 1 ? 's' : ''}, last at ${at(list[list.length - 1].time, list[list.length - 1].timeMs)})` : '';
+    const what =
+      f.kind === 'multicast-join-failed'
+        ? `could not join the multicast group${times}: membership never starts, so the node never sees its peers. Check the McastService address (it must be a multicast address, 224.0.0.0/4), the bind interface and that multicast is routed on that interface`
+        : `failed to start its cluster${times}: the node runs without replication (or Tomcat refused to start). The stack trace under the record names the cause`;
+    out.push(finding(f.kind, 'error', f.node, f.timeMs, f.time, `${f.node} ${what}.`, list.slice(0, 10).map((x) => x.evidence)));
+  }
+}
+
+function loopbackReceiver(ctx: FindingsContext, out: Finding[]): void {
+  const nonLoop = new Set<string>();
+  for (const b of ctx.binds) if (!isLoopback(b.host)) nonLoop.add(b.address);
+  for (const r of ctx.membership) if (!isLoopback(r.memberAddress.slice(0, r.memberAddress.lastIndexOf(':')))) nonLoop.add(r.memberAddress);
+  const done = new Set<string>();
+  for (const b of ctx.binds) {
+    if (!isLoopback(b.host) || done.has(b.node)) continue;
+    done.add(b.node);
+    // Only on a multi-host cluster (non-loopback members exist), and only when nobody reached it there.
+    const others = [...nonLoop].slice(0, 3);
+    if (others.length === 0) continue;
+    if (ctx.membership.some((r) => r.memberAddress === b.address && r.observer !== b.node && r.intervals.length > 0)) continue;
+    out.push(
+      finding(
+        'receiver-on-loopback',
+        'warning',
+        b.node,
+        b.timeMs,
+        b.time,
+        `${b.node} bound its cluster receiver to ${b.address}, a loopback address, while the cluster has members on other addresses (${others.join(', ')}), and no other node ever had it in view at that address: members on other hosts cannot connect to it. Set the Receiver's address to an interface the peers can reach (or check what "auto" resolved to).`,
+        [b.evidence],
+      ),
+    );
+  }
+}
+
+function sendFailures(ctx: FindingsContext, out: Finding[]): void {
+  for (const s of ctx.sendFailures) {
+    const who = s.member ? ctx.lateResolve(s.member, s.firstMs, s.node) : undefined;
+    const target = s.member ? (who ? `${who} (${s.member})` : s.member) : 'a member';
+    const span = s.count > 1 && s.lastMs !== undefined && s.firstMs !== undefined ? ` ${s.count} times over ${formatDuration(s.lastMs - s.firstMs)}` : '';
+    out.push(
+      finding(
+        'send-failed',
+        'warning',
+        s.node,
+        s.firstMs,
+        s.first,
+        `${s.node} failed to send cluster messages to ${target}${span}: replication to it was failing (it was down, frozen or unreachable); session changes made on ${s.node} then may be missing there.`,
+        s.evidence,
+      ),
+    );
+  }
+}
+
+function unknownMembers(ctx: FindingsContext, inputs: Set<string>, out: Finding[]): void {
+  const byAddress = new Map<string, MembershipRow[]>();
+  for (const r of ctx.membership) {
+    if (r.resolved) continue;
+    let l = byAddress.get(r.memberAddress);
+    if (!l) byAddress.set(r.memberAddress, (l = []));
+    l.push(r);
+  }
+  const addressed = ctx.nodes.filter((n) => inputs.has(n.name) && n.address).length;
+  for (const [address, rows] of byAddress) {
+    const first = rows.flatMap((r) => r.intervals).filter((iv) => iv.fromMs !== undefined || iv.toMs !== undefined).sort((a, b) => (a.fromMs ?? a.toMs!) - (b.fromMs ?? b.toMs!))[0];
+    const observers = [...new Set(rows.map((r) => r.observer))].sort();
+    const joins = rows.reduce((s, r) => s + r.intervals.filter((iv) => iv.fromMs !== undefined).length, 0);
+    const stray = addressed >= 2;
+    out.push(
+      finding(
+        'unknown-member',
+        stray ? 'warning' : 'info',
+        observers[0],
+        first?.fromMs ?? first?.toMs,
+        first?.from ?? first?.to,
+        stray
+          ? `${observers.join(', ')} saw member ${address} (${joins} join${joins === 1 ? '' : 's'}), which is none of the input nodes: a stray Tomcat joining the same membership (same multicast group and domain) from elsewhere, or a node whose log was not given. A stray member receives copies of every replicated session; give the cluster its own multicast address/port or domain.`
+          : `${observers.join(', ')} saw member ${address}, which is not among the inputs (give its log too to see both sides).`,
+        rows.flatMap((r) => r.intervals.slice(0, 3).map((iv) => iv.evidence[0])).slice(0, 10),
+      ),
+    );
+  }
+}
+
+function selfMembers(ctx: FindingsContext, out: Finding[]): void {
+  for (const r of ctx.membership) {
+    if (!r.resolved || r.member !== r.observer || r.intervals.length === 0) continue;
+    const iv = r.intervals[0];
+    out.push(
+      finding(
+        'self-member',
+        'warning',
+        r.observer,
+        iv.fromMs ?? iv.toMs,
+        iv.from ?? iv.to,
+        `${r.observer}'s log lists its own address ${r.memberAddress} as another member: two JVMs are writing to the same log (a second Tomcat started from the same CATALINA_BASE), or two nodes share one address. The node's runs and views in this log are mixed up.`,
+        [iv.evidence[0]],
+      ),
+    );
+  }
+}
