@@ -29,8 +29,17 @@ export function CompactView({ snapshot, live, updatedAt, width, height, formatTi
   if (span.fromMs !== undefined && span.toMs !== undefined) lines.push({ text: `${formatTime(span.fromMs)}–${formatTime(span.toMs)}` });
   lines.push({ text: `findings ${findings.length}${errors ? ` (${errors} error${errors === 1 ? '' : 's'})` : ''}`, color: errors ? 'red' : findings.length ? 'yellow' : 'green' });
   for (const n of nodes) {
-    const sees = membership.filter((m) => m.observer === n.name && m.intervals.some((i) => i.endReason === 'open')).length;
-    lines.push({ text: `${safe(n.name)} ${nodeState(n, live)} runs ${n.runs.length} sees ${sees}${n.address ? ' ' + safe(n.address) : ''}` });
+    const rows = membership.filter((m) => m.observer === n.name);
+    const open = rows.filter((m) => m.intervals.some((i) => i.endReason === 'open')).length;
+    const sees = live ? `sees ${open}/${rows.length}` : `members ${rows.length}`;
+    lines.push({ text: `${safe(n.name)} ${nodeState(n, live)} runs ${n.runs.length} ${sees}${n.address ? ' ' + safe(n.address) : ''}` });
+  }
+  if (height <= 1) {
+    return (
+      <Text wrap="truncate" bold>
+        {truncate(`${lines[0].text} · ${findings.length} findings`, width)}
+      </Text>
+    );
   }
   const room = Math.max(1, height - 1);
   const shown = lines.length > room ? [...lines.slice(0, room - 1), { text: `+${lines.length - room + 1} more`, color: 'gray' }] : lines;

@@ -13,7 +13,7 @@ const PANE_KEYS: Record<PaneId, string> = {
   timeline: '↑↓ rows',
   transfers: '↑↓ transfer',
   findings: '↑↓ finding  Enter evidence',
-  events: '↑↓ scroll  / filter  Esc clear',
+  events: '↑↓ PgUp PgDn scroll  Esc clear filter',
 };
 
 export function Footer({ focus, interactive, filterEditing, width }: Props) {

@@ -30,7 +30,7 @@ export function Header({ snapshot, live, updatedAt, formatTime, width, height }:
       ? `${formatTime(span.fromMs)} → ${formatTime(span.toMs)} (${formatDuration(span.toMs - span.fromMs)})`
       : 'no timed events';
   const findingText = `${plural(findings.length, 'finding')}${errors || warnings ? ` (${errors} err, ${warnings} warn)` : ''}`;
-  const stats = `${plural(counts.inputs || inputs.length, 'input')} · ${plural(counts.lines, 'line')} · ${plural(events, 'event')} · ${findingText}`;
+  const stats = `${findingText} · ${plural(events, 'event')} · ${plural(counts.inputs || inputs.length, 'input')} · ${plural(counts.lines, 'line')}`;
 
   const nodeText = nodes
     .map((n) => {

@@ -14,6 +14,7 @@ const ORDER: readonly DetailPane[] = ['transfers', 'findings', 'events'];
 
 /** The tab strip above the detail pane: the shown pane is bold, the focused one highlighted. */
 export function PaneTabs({ focus, detail, counts, width }: Props) {
+  const used = ORDER.reduce((n, id) => n + ` ${TITLES[id]} (${counts[id]}) `.length, 0);
   return (
     <Text wrap="truncate">
       {ORDER.map((id) => {
@@ -25,7 +26,7 @@ export function PaneTabs({ focus, detail, counts, width }: Props) {
           </Text>
         );
       })}
-      <Text color="gray">{'─'.repeat(Math.max(0, width - 40))}</Text>
+      <Text color="gray">{'─'.repeat(Math.max(0, width - used))}</Text>
     </Text>
   );
 }

@@ -97,11 +97,15 @@ export function fullRange(snapshot: ClusterSnapshot): TimeWindow {
   return { fromMs: from, toMs: to };
 }
 
-/** How a closed interval's detection text classifies the leave. */
+/**
+ * How a closed interval's detection text (the failure-detector path, e.g. `verify → verified
+ * disappeared`, `send failed → suspect dead`) classifies the leave: verified by the detector,
+ * only suspected, or neither (expired, shutdown notice).
+ */
 export function leaveStyle(interval: MembershipInterval): CellStyle {
   const d = (interval.detection ?? '').toLowerCase();
   if (d.includes('verif')) return 'left-verified';
-  if (d.includes('suspect')) return 'left-suspected';
+  if (d.includes('suspect') || d.includes('send fail')) return 'left-suspected';
   return 'left';
 }
 
