@@ -37,7 +37,7 @@ export function Header({ snapshot, live, updatedAt, formatTime, width, height }:
       const addr = n.address ? ` ${safe(n.address)}` : '';
       return `${safe(n.name)}${addr} ${plural(n.runs.length, 'run')}`;
     })
-    .join('  ·  ');
+    .join('  ');
   const inputText = (inputs.length ? inputs.map((i) => `${safe(i.node)}: ${safe(i.file)}`) : nodes.flatMap((n) => n.files.map((f) => `${safe(n.name)}: ${safe(f)}`))).join('  ');
 
   const marker = live ? `● LIVE · updated ${formatTime(updatedAt)}` : '■ ARCHIVED';
