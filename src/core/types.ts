@@ -48,6 +48,8 @@ export interface LogRecord {
   message: string;
   /** Stack-trace lines that followed the message, if any. */
   trace?: string[];
+  /** Continuation/trace lines counted in `lineCount` but not kept (the assembler keeps at most 200 of each). */
+  omittedLines?: number;
   /** Foreign prefix stripped from the line (docker-compose service name ...). */
   prefix?: string;
   /** Name of the format grammar and of its pattern that matched the start line. */

@@ -1,0 +1,347 @@
+// The record assembler: lines in, records out. It detects the input's format from its first lines
+// (buffered, then replayed), strips a consistent foreign prefix (docker-compose `name | `), joins
+// multi-line records (JUL's two-line records, message continuation lines, stack traces and the blank
+// line after them) and reads timestamps and levels. Pure: no I/O, no timers.
+//
+// Accounting: every line pushed ends up exactly once either inside a record (counted by its
+// `lineCount`) or in `sink.unparsed`.
+//
+// Memory: a record keeps at most MAX_KEPT_LINES message-continuation lines and MAX_KEPT_LINES trace
+// lines; further lines are counted in `lineCount` and `omittedLines` but not kept. Trailing blank
+// lines (the blank line after a JUL stack trace) are counted, not kept.
+
+import { LensError } from './errors.js';
+import { detectFormat, detectPrefix, splitPrefix } from './format-detect.js';
+import { matchPattern, type CompiledFormat, type CompiledPattern, type MatchFields } from './format-grammar.js';
+import { checkTimeZone, localTimeZone, TimeReader, type DateOrder } from './timestamp.js';
+import type { Line, LogRecord } from './types.js';
+
+/** Message-continuation lines and trace lines kept per record (each); the rest are only counted. */
+export const MAX_KEPT_LINES = 200;
+/** Lines buffered for format detection when `detectLines` is not given. */
+export const DEFAULT_DETECT_LINES = 100;
+/** Detection stops early once one format has this many start lines and no other format has any. */
+const CONFIDENT_SCORE = 20;
+
+export interface RecordAssemblerOptions {
+  formats: readonly CompiledFormat[];
+  /** The input's name, copied into every record. */
+  file: string;
+  /** IANA zone for zone-less timestamps; default: the local zone. */
+  tz?: string;
+  /** Force a format by name (no detection). */
+  logFormat?: string;
+  /** Day/month order of all-numeric dates (`06/11/2013`); default: from the input's evidence, else dmy. */
+  dateOrder?: DateOrder;
+  /** Lines buffered for detection; default 100. */
+  detectLines?: number;
+}
+
+export interface RecordSink {
+  record(r: LogRecord): void;
+  unparsed(line: Line): void;
+}
+
+export interface RecordAssembler {
+  push(line: Line): void;
+  /** Emits the pending record now (a live follower calls this after an idle timeout). */
+  flush(): void;
+  /** End of input: decides the format if still undecided, emits everything. */
+  end(): void;
+  /** The format in use, once decided. */
+  readonly format: string | undefined;
+  /** Lines carry a foreign prefix that is being stripped. */
+  readonly prefixed: boolean;
+}
+
+export function createRecordAssembler(opts: RecordAssemblerOptions, sink: RecordSink): RecordAssembler {
+  return new Assembler(opts, sink);
+}
+
+function invalid(name: string, rule: string, got: unknown): LensError {
+  return new LensError('INVALID_OPTION', `Invalid option ${name}: ${rule}, got ${JSON.stringify(got)}`);
+}
+
+interface Held {
+  line: Line;
+  text: string;
+  prefix: string | undefined;
+  pattern: CompiledPattern;
+  fields: MatchFields;
+}
+
+class Assembler implements RecordAssembler {
+  private readonly formats: readonly CompiledFormat[];
+  private readonly file: string;
+  private readonly tz: string;
+  private readonly dateOrder: DateOrder | undefined;
+  private readonly detectLines: number;
+  private readonly forced: CompiledFormat | undefined;
+  private readonly sink: RecordSink;
+
+  private decided = false;
+  private buffer: Line[] = [];
+  private fmt: CompiledFormat | undefined;
+  private reader: TimeReader | undefined;
+  private prefixMode = false;
+  private last = 0;
+
+  private cur: LogRecord | undefined;
+  private curPrefix: string | undefined;
+  private msgExtra: string[] | undefined;
+  private inTrace = false;
+  private blanks = 0;
+  private omitted = 0;
+  private held: Held | undefined;
+
+  constructor(opts: RecordAssemblerOptions, sink: RecordSink) {
+    if (!opts || !Array.isArray(opts.formats)) throw invalid('formats', 'must be an array of compiled format grammars', opts?.formats);
+    if (typeof opts.file !== 'string') throw invalid('file', 'must be a string', opts.file);
+    if (!sink || typeof sink.record !== 'function' || typeof sink.unparsed !== 'function') {
+      throw invalid('sink', 'must have record() and unparsed()', typeof sink);
+    }
+    this.formats = opts.formats;
+    this.file = opts.file;
+    this.sink = sink;
+    this.tz = opts.tz ?? localTimeZone();
+    checkTimeZone(this.tz);
+    if (opts.dateOrder !== undefined && opts.dateOrder !== 'dmy' && opts.dateOrder !== 'mdy') {
+      throw invalid('dateOrder', "must be 'dmy' or 'mdy'", opts.dateOrder);
+    }
+    this.dateOrder = opts.dateOrder;
+    const n = opts.detectLines ?? DEFAULT_DETECT_LINES;
+    if (!Number.isInteger(n) || n < 1) throw invalid('detectLines', 'must be an integer >= 1', n);
+    this.detectLines = n;
+    if (opts.logFormat !== undefined) {
+      this.forced = this.formats.find((f) => f.name === opts.logFormat);
+      if (!this.forced) {
+        throw new LensError('INVALID_OPTION', `Invalid option logFormat: no format grammar is named ${JSON.stringify(opts.logFormat)}`, {
+          help: `known formats: ${this.formats.map((f) => f.name).join(', ')}`,
+        });
+      }
+    }
+  }
+
+  get format(): string | undefined {
+    return this.fmt?.name;
+  }
+
+  get prefixed(): boolean {
+    return this.prefixMode;
+  }
+
+  push(line: Line): void {
+    if (this.decided) {
+      this.process(line);
+      return;
+    }
+    this.buffer.push(line);
+    const n = this.buffer.length;
+    if (n >= this.detectLines) this.decide(true);
+    else if (n % 16 === 0 && n >= CONFIDENT_SCORE) this.decide(false, true);
+  }
+
+  flush(): void {
+    if (!this.decided && this.buffer.length > 0) this.decide(false);
+    if (this.decided) this.emit();
+  }
+
+  end(): void {
+    if (!this.decided) this.decide(true);
+    if (this.held) {
+      const h = this.held;
+      this.held = undefined;
+      this.nonStart(h.line, h.text, h.prefix);
+    }
+    this.emit();
+  }
+
+  /**
+   * Chooses the format from the buffered lines and replays them. `final`: a choice must be made
+   * (fallback allowed). `confidentOnly`: commit only when one format clearly wins.
+   */
+  private decide(final: boolean, confidentOnly = false): void {
+    const texts = this.buffer.map((l) => l.text);
+    const prefixMode = detectPrefix(texts);
+    const stripped = prefixMode ? texts.map((t) => splitPrefix(t)?.[1] ?? t) : texts;
+    let fmt = this.forced;
+    if (!fmt) {
+      const res = detectFormat(stripped, this.formats, { allowFallback: final });
+      if (!res.format) {
+        if (!final) return;
+      } else if (confidentOnly && !(res.scores[0]?.score >= CONFIDENT_SCORE && (res.scores[1]?.score ?? 0) === 0)) {
+        return;
+      }
+      fmt = res.format;
+    }
+    this.fmt = fmt;
+    this.prefixMode = prefixMode;
+    this.decided = true;
+    if (fmt?.timestamp) {
+      this.reader = new TimeReader(fmt.timestamp, { tz: this.tz, dateOrder: this.dateOrder });
+      if (fmt.timestamp.hasOrder && !this.dateOrder) {
+        for (const t of stripped) {
+          const hit = this.matchStart(t);
+          if (hit?.fields.time !== undefined) this.reader.learn(hit.fields.time);
+          if (this.reader.evidence) break;
+        }
+      }
+    }
+    const buffered = this.buffer;
+    this.buffer = [];
+    for (const l of buffered) this.process(l);
+  }
+
+  private matchStart(text: string): { pattern: CompiledPattern; fields: MatchFields } | undefined {
+    const ps = this.fmt!.patterns;
+    const first = ps[this.last];
+    let fields = matchPattern(first, text);
+    if (fields) return { pattern: first, fields };
+    for (let i = 0; i < ps.length; i++) {
+      if (i === this.last) continue;
+      fields = matchPattern(ps[i], text);
+      if (fields) {
+        this.last = i;
+        return { pattern: ps[i], fields };
+      }
+    }
+    return undefined;
+  }
+
+  private process(line: Line): void {
+    let text = line.text;
+    let prefix: string | undefined;
+    if (this.prefixMode) {
+      const sp = splitPrefix(text);
+      if (sp) {
+        prefix = sp[0];
+        text = sp[1];
+      }
+    }
+    const fmt = this.fmt;
+    if (!fmt) {
+      this.sink.unparsed(line);
+      return;
+    }
+    if (this.held) {
+      const h = this.held;
+      this.held = undefined;
+      const m2 = prefix === h.prefix ? h.pattern.nextLine!.exec(text) : null;
+      if (m2) {
+        const fields = m2.groups ? { ...h.fields, ...m2.groups } : h.fields;
+        this.start(h.line, h.prefix, h.pattern, fields, 2);
+        return;
+      }
+      // No second line: the held line was not a record start after all.
+      this.nonStart(h.line, h.text, h.prefix);
+    }
+    if (this.cur && fmt.continuation.length > 0 && prefix === this.curPrefix) {
+      for (const re of fmt.continuation) {
+        const m = re.exec(text);
+        if (m) {
+          this.attach(m.groups?.body ?? text);
+          return;
+        }
+      }
+    }
+    const hit = this.matchStart(text);
+    if (hit) {
+      if (hit.pattern.nextLine) this.held = { line, text, prefix, pattern: hit.pattern, fields: hit.fields };
+      else this.start(line, prefix, hit.pattern, hit.fields, 1);
+      return;
+    }
+    this.nonStart(line, text, prefix);
+  }
+
+  private nonStart(line: Line, text: string, prefix: string | undefined): void {
+    if (this.cur && prefix === this.curPrefix) this.attach(text);
+    else this.sink.unparsed(line);
+  }
+
+  private start(line: Line, prefix: string | undefined, pattern: CompiledPattern, f: MatchFields, lineCount: number): void {
+    this.emit();
+    const fmt = this.fmt!;
+    const r: LogRecord = {
+      file: this.file,
+      line: line.line,
+      lineCount,
+      offset: line.offset,
+      message: f.message ?? '',
+      format: fmt.name,
+      pattern: pattern.name,
+    };
+    if (f.time !== undefined && this.reader) {
+      const t = this.reader.read(f.time);
+      if (!Number.isNaN(t)) {
+        r.timeMs = t;
+        r.tzOffsetMin = this.reader.offsetMin;
+      }
+    }
+    if (f.level !== undefined) {
+      r.levelRaw = f.level;
+      const lv = fmt.levels.get(f.level);
+      if (lv !== undefined) r.level = lv;
+    }
+    if (f.thread !== undefined) r.thread = f.thread;
+    if (f.logger !== undefined) r.logger = f.logger;
+    if (f.method !== undefined) r.method = f.method;
+    if (f.trace !== undefined && f.trace.length > 0) {
+      if (f.trace.length > MAX_KEPT_LINES) {
+        r.trace = f.trace.slice(0, MAX_KEPT_LINES);
+        this.omitted = f.trace.length - MAX_KEPT_LINES;
+      } else r.trace = f.trace;
+      this.inTrace = true;
+    }
+    if (prefix !== undefined) r.prefix = prefix;
+    this.cur = r;
+    this.curPrefix = prefix;
+  }
+
+  private attach(text: string): void {
+    const r = this.cur!;
+    r.lineCount++;
+    if (text === '') {
+      this.blanks++;
+      return;
+    }
+    if (!this.inTrace) {
+      for (const re of this.fmt!.trace) {
+        if (re.test(text)) {
+          this.inTrace = true;
+          break;
+        }
+      }
+    }
+    while (this.blanks > 0) {
+      this.blanks--;
+      this.keep(r, '');
+    }
+    this.keep(r, text);
+  }
+
+  private keep(r: LogRecord, text: string): void {
+    if (this.inTrace) {
+      const t = (r.trace ??= []);
+      if (t.length < MAX_KEPT_LINES) t.push(text);
+      else this.omitted++;
+    } else {
+      const m = (this.msgExtra ??= []);
+      if (m.length < MAX_KEPT_LINES) m.push(text);
+      else this.omitted++;
+    }
+  }
+
+  private emit(): void {
+    const r = this.cur;
+    if (!r) return;
+    if (this.msgExtra) r.message = r.message + '\n' + this.msgExtra.join('\n');
+    if (this.omitted > 0) r.omittedLines = this.omitted;
+    this.cur = undefined;
+    this.curPrefix = undefined;
+    this.msgExtra = undefined;
+    this.inTrace = false;
+    this.blanks = 0;
+    this.omitted = 0;
+    this.sink.record(r);
+  }
+}
