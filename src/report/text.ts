@@ -54,7 +54,7 @@ function table(rows: string[][], width: number): string[] {
   if (rows.length === 0) return [];
   const cols = rows[0].length;
   const widths = Array.from({ length: cols }, (_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => r.map((cell, c) => (c === cols - 1 ? cell : pad(cell, widths[c]))).join('  ').slice(0, Math.max(width, 40)).trimEnd());
+  return rows.map((r) => r.map((cell, c) => (c === cols - 1 ? cell : pad(cell, widths[c]))).join('  ').slice(0, width - 2).trimEnd());
 }
 
 function durationText(ms: number | undefined): string {
@@ -96,7 +96,7 @@ function timeline(snap: ClusterSnapshot, rows: MembershipRow[], width: number, c
       .join('');
     out.push(`  ${pad(labels[i], labelW)}  ${line}`);
   });
-  out.push(c.dim(`  ${pad('', labelW)}  + joined  = in view  x lost  - left (shutdown notice)  ] observer stopped  > still in view`));
+  out.push(...wrap('+ joined, = in view, x lost, - left (shutdown notice), ] observer stopped, > still in view', width, '  ').map((l) => c.dim(l)));
   return out;
 }
 
@@ -106,8 +106,10 @@ function severityTag(sev: Severity, c: ChalkInstance): string {
 }
 
 function findingLines(f: Finding, width: number, c: ChalkInstance): string[] {
-  const head = `${severityTag(f.severity, c)} ${c.bold(s(f.kind))}${f.node ? ` ${s(f.node)}` : ''}${f.time ? `  ${shortTime(f.time, f.timeMs)}` : ''}`;
-  const out = [`  ${head}`, ...wrap(s(f.message), width, '      ')];
+  const tag = f.severity.toUpperCase().padEnd(7);
+  const head = wrap(`${tag} ${s(f.kind)}${f.node ? ` ${s(f.node)}` : ''}${f.time ? ` at ${shortTime(f.time, f.timeMs)}` : ''}`, width, '  ');
+  head[0] = head[0].replace(tag, severityTag(f.severity, c));
+  const out = [...head, ...wrap(s(f.message), width, '      ')];
   if (f.evidence.length) out.push(...wrap(`evidence: ${f.evidence.map(s).join(', ')}`, width, '      ').map((l) => c.dim(l)));
   return out;
 }
@@ -120,14 +122,16 @@ export function renderText(snap: ClusterSnapshot, opts: TextOptions): string {
     out.push('');
     out.push(c.bold(title));
   };
-  out.push(c.bold(`catalina-lens ${s(snap.version)}`) + `  ${snap.nodes.length} node${snap.nodes.length === 1 ? '' : 's'}, ${shortTime(snap.span.from, snap.span.fromMs)} to ${shortTime(snap.span.to, snap.span.toMs)}${snap.live ? ' (live)' : ''}`);
+  out.push(...wrap(`catalina-lens ${s(snap.version)}: ${snap.nodes.length} node${snap.nodes.length === 1 ? '' : 's'}, ${shortTime(snap.span.from, snap.span.fromMs)} to ${shortTime(snap.span.to, snap.span.toMs)}${snap.live ? ' (live)' : ''}`, width, '').map((l) => c.bold(l)));
 
   h('Nodes');
   for (const n of snap.nodes) {
     const addr = n.address ? `${s(n.address)} (${n.addressSource ?? '?'})` : 'address unknown';
-    out.push(`  ${c.bold(s(n.name))}  ${addr}${n.addresses && n.addresses.length > 1 ? `; bound ${n.addresses.map(s).join(', ')}` : ''}`);
+    const head = wrap(`${s(n.name)}  ${addr}${n.addresses && n.addresses.length > 1 ? `; bound ${n.addresses.map(s).join(', ')}` : ''}`, width, '  ');
+    head[0] = head[0].replace(s(n.name), c.bold(s(n.name)));
+    out.push(...head);
     n.runs.forEach((r, i) => {
-      out.push(`    run ${i + 1}: ${shortTime(r.start, r.startMs)} to ${r.endMs !== undefined ? clock(r.end, r.endMs) : '?'}  ${r.endReason}  (${s(r.file)}:${r.line})`);
+      out.push(...wrap(`run ${i + 1}: ${shortTime(r.start, r.startMs)} to ${r.endMs !== undefined ? clock(r.end, r.endMs) : '?'}  ${r.endReason}  (${s(r.file)}:${r.line})`, width, '    '));
     });
   }
 
