@@ -1,0 +1,174 @@
+// Acceptance: the real corpus scenarios through the real pipeline (readEvents) and the model,
+// checked against truth.json (the lab script's own record of kills, pauses and starts).
+
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ClusterModel } from '../../../src/core/model/cluster-model.js';
+import type { ClusterSnapshot, MembershipRow } from '../../../src/core/snapshot.js';
+import type { ClusterEvent } from '../../../src/core/types.js';
+import { readEvents } from '../../../src/pipeline/read-events.js';
+import { CORPUS } from './corpus-lines.js';
+
+interface Truth {
+  nodes: { name: string; address: string; receiver_port: number }[];
+  events: { t_ms: number; action: string; node: string }[];
+}
+
+const DETECTION_WINDOW_MS = 10_000;
+
+async function load(inputs: { node: string; path: string }[]): Promise<ClusterEvent[]> {
+  const perNode: ClusterEvent[] = [];
+  for (const { node, path } of inputs) for await (const e of readEvents(path, { node, tz: 'UTC' })) perNode.push(e);
+  // merge by time, stable (events without time keep file order)
+  return perNode.map((e, i) => [e, i] as const).sort((a, b) => (a[0].timeMs ?? 0) - (b[0].timeMs ?? 0) || a[1] - b[1]).map(([e]) => e);
+}
+
+async function scenario(name: string): Promise<{ snap: ClusterSnapshot; truth: Truth; events: ClusterEvent[] }> {
+  const dir = `${CORPUS}/${name}`;
+  const nodes = readdirSync(dir).filter((d) => /^tomcat\d+$/.test(d)).sort();
+  const events = await load(nodes.map((node) => ({ node, path: `${dir}/${node}/catalina.out` })));
+  const model = new ClusterModel({ nodes: nodes.map((n) => ({ name: n })) });
+  for (const e of events) model.apply(e);
+  return { snap: model.snapshot(), truth: JSON.parse(readFileSync(`${dir}/truth.json`, 'utf8')), events };
+}
+
+async function publicPair(files: Record<string, string>): Promise<ClusterSnapshot> {
+  const events = await load(Object.entries(files).map(([node, f]) => ({ node, path: `${CORPUS}/public/${f}` })));
+  const model = new ClusterModel({ nodes: Object.keys(files).map((name) => ({ name })) });
+  for (const e of events) model.apply(e);
+  return model.snapshot();
+}
+
+const row = (s: ClusterSnapshot, observer: string, member: string): MembershipRow | undefined => s.membership.find((r) => r.observer === observer && r.member === member);
+
+// The recogniser's event grammars are written by another engineer; until they recognise the
+// membership and state-transfer records of a plain scenario, skip (rather than fail on missing input).
+let ready = false;
+try {
+  const types = new Set<string>();
+  for await (const e of readEvents(`${CORPUS}/steady/tomcat2/catalina.out`, { node: 'tomcat2', tz: 'UTC' })) types.add(e.type);
+  ready = ['receiver-bound', 'member-added', 'state-transfer-requested', 'state-transfer-received'].every((t) => types.has(t));
+} catch {
+  ready = false;
+}
+
+const SCENARIOS = readdirSync(CORPUS).filter((d) => existsSync(`${CORPUS}/${d}/truth.json`)).sort();
+
+describe.skipIf(!ready)('corpus scenarios through readEvents and the model', () => {
+  it.each(SCENARIOS)('%s: node addresses come from receiver-bound and match truth.json', async (name) => {
+    const { snap, truth, events } = await scenario(name);
+    for (const n of truth.nodes) {
+      if (!events.some((e) => e.node === n.name && e.type === 'receiver-bound')) continue;
+      const node = snap.nodes.find((x) => x.name === n.name)!;
+      expect(node.address).toBe(`${n.address}:${n.receiver_port}`);
+      expect(node.addressSource).toBe('receiver-bound');
+    }
+  });
+
+  it.each(SCENARIOS.filter((s) => s !== 'multicast-bad-bind'))('%s: every member resolves to an input node and the model keeps its accounting', async (name) => {
+    const { snap } = await scenario(name);
+    expect(snap.membership.length).toBeGreaterThan(0);
+    expect(snap.membership.filter((r) => !r.resolved)).toEqual([]);
+    expect(snap.findings.filter((f) => f.kind === 'unknown-member')).toEqual([]);
+  });
+
+  it.each(SCENARIOS.filter((s) => JSON.parse(readFileSync(`${CORPUS}/${s}/truth.json`, 'utf8')).events.some((e: { action: string }) => e.action === 'kill')))(
+    '%s: each survivor drops the killed node within the detection window after the kill',
+    async (name) => {
+      const { snap, truth } = await scenario(name);
+      const kill = truth.events.find((e) => e.action === 'kill')!;
+      const survivors = truth.nodes.map((n) => n.name).filter((n) => n !== kill.node);
+      for (const s of survivors) {
+        const r = row(snap, s, kill.node);
+        if (!r) continue; // a node that joined after the kill never saw it
+        const iv = r.intervals.find((i) => (i.fromMs ?? 0) < kill.t_ms && (i.toMs === undefined || i.toMs >= kill.t_ms));
+        if (!iv || iv.endReason === 'observer-stopped') continue; // the survivor stopped first
+        expect(iv.endReason, `${s} sees ${kill.node}`).toBe('disappeared');
+        expect(iv.toMs! - kill.t_ms).toBeGreaterThan(0);
+        expect(iv.toMs! - kill.t_ms).toBeLessThan(DETECTION_WINDOW_MS);
+        expect(iv.detection).not.toBe('shutdown notice');
+      }
+      expect(snap.findings.some((f) => f.kind === 'member-lost' && f.node === kill.node)).toBe(true);
+    },
+  );
+
+  it('node-loss: the killed tomcat2 has two runs and rejoins without counting as a flap', async () => {
+    const { snap } = await scenario('node-loss');
+    expect(snap.nodes.find((n) => n.name === 'tomcat2')!.runs.map((r) => r.endReason)).toEqual(['restarted', 'stopped']);
+    expect(row(snap, 'tomcat1', 'tomcat2')!.flaps).toBe(0);
+    expect(snap.findings.filter((f) => f.kind === 'flapping-member')).toEqual([]);
+  });
+
+  it('state-timeout: the timeout finding names the paused node as provider', async () => {
+    const { snap, truth } = await scenario('state-timeout');
+    const paused = truth.events.find((e) => e.action === 'pause')!.node;
+    const t = snap.transfers.find((x) => x.outcome === 'timeout')!;
+    expect(t.provider).toBe(paused);
+    const f = snap.findings.find((x) => x.kind === 'state-transfer-timeout')!;
+    expect(f.severity).toBe('error');
+    expect(f.message).toContain(`${paused} (`);
+    expect(f.message).toMatch(/paused or hung/);
+  });
+
+  it('steady: each later node receives its state with the latency its log states', async () => {
+    const { snap } = await scenario('steady');
+    const got = snap.transfers.filter((t) => t.outcome !== 'skipped').map((t) => [t.node, t.provider, t.outcome, t.durationMs]);
+    expect(got).toEqual([
+      ['tomcat2', 'tomcat1', 'received', 106],
+      ['tomcat3', 'tomcat1', 'received', 109],
+    ]);
+    expect(snap.latency.overall).toMatchObject({ count: 2, min: 106, max: 109, timeouts: 0 });
+    expect(snap.findings.filter((f) => f.severity === 'error')).toEqual([]);
+  });
+
+  it('flapping-readtest: flap counts match the three pauses; flapping (default detector): pauses are invisible', async () => {
+    const rt = await scenario('flapping-readtest');
+    const pauses = rt.truth.events.filter((e) => e.action === 'pause');
+    for (const o of ['tomcat1', 'tomcat2']) expect(row(rt.snap, o, pauses[0].node)!.flaps).toBe(pauses.length);
+    expect(rt.snap.findings.filter((f) => f.kind === 'flapping-member').map((f) => f.node).sort()).toEqual(['tomcat1', 'tomcat2']);
+    const plain = await scenario('flapping');
+    for (const o of ['tomcat1', 'tomcat2']) expect(row(plain.snap, o, 'tomcat3')!.flaps).toBe(0);
+  });
+
+  it('multicast: member hosts from {127, 0, 0, 13} resolve, and the detector path is verify → disappeared', async () => {
+    const { snap } = await scenario('multicast');
+    for (const o of ['tomcat1', 'tomcat2']) {
+      const r = row(snap, o, 'tomcat3')!;
+      expect(r.memberAddress).toBe('127.0.0.13:4003');
+      expect(r.intervals[0].detection).toMatch(/^verify → verified disappeared/);
+    }
+  });
+
+  it('multicast-bad-bind: the failed cluster start is a finding', async () => {
+    const { snap } = await scenario('multicast-bad-bind');
+    expect(snap.findings.some((f) => f.kind === 'cluster-start-failed' && f.node === 'tomcat1' && f.severity === 'error')).toBe(true);
+  });
+
+  it('public Tomcat 8.0 pair (isaiasa): both nodes ask each other for state and both time out', async () => {
+    const snap = await publicPair({ tomcat0: 'isaiasa-tomcat8.0.33-tomcat0-catalina.2019-05-21.log', tomcat1: 'isaiasa-tomcat8.0.33-tomcat1-catalina.2019-05-21.log' });
+    const mutual = snap.findings.filter((f) => f.kind === 'mutual-state-request');
+    expect(mutual).toHaveLength(1);
+    expect(mutual[0].severity).toBe('error');
+    expect(snap.transfers.filter((t) => t.outcome === 'timeout').map((t) => t.durationMs).sort()).toEqual([60040, 60144]);
+    expect(snap.findings.some((f) => f.kind === 'multicast-join-failed')).toBe(true);
+  });
+
+  it('seed (icicimov): one member and one 143 ms transfer', async () => {
+    const snap = await publicPair({ node: 'icicimov-tomcat7-aws-static.log' });
+    expect(snap.membership).toHaveLength(1);
+    expect(snap.transfers).toHaveLength(1);
+    expect(snap.transfers[0]).toMatchObject({ outcome: 'received', durationMs: 143 });
+  });
+
+  it('Spring Boot pair (yunghun97): joins, leaves and latencies; every 172.16.20.154 member is one of the two nodes', async () => {
+    const snap = await publicPair({ node1: 'yunghun97-springboot-tomcat9-node1-rollingfile.log', node2: 'yunghun97-springboot-tomcat9-node2-rollingfile.log' });
+    expect(snap.counts.events['member-added']).toBe(34);
+    expect(snap.counts.events['member-disappeared']).toBe(17);
+    const received = snap.transfers.filter((t) => t.outcome === 'received');
+    expect(received).toHaveLength(17);
+    expect(snap.latency.overall).toMatchObject({ count: 17, min: 102, max: 107, timeouts: 0 });
+    // 172.16.20.154 is the Mac's own LAN address, bound by node1 or node2 whenever a member shows it.
+    expect(snap.membership.filter((r) => !r.resolved)).toEqual([]);
+    expect(received.every((t) => t.provider === (t.node === 'node1' ? 'node2' : 'node1'))).toBe(true);
+  });
+});
