@@ -1,0 +1,162 @@
+// Every bundled format grammar: valid against its JSON Schema, compiles, and passes lnav's sample
+// checks. Bad grammars fail with the right code, file and JSON pointer (golden error text).
+
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import { Ajv } from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { LensError, formatLensError } from '../../src/core/errors.js';
+import { compileFormatGrammar, matchPattern, type CompiledFormat } from '../../src/core/format-grammar.js';
+import { checkFormatSamples } from '../../src/core/format-samples.js';
+import { bundledFormats, formatFiles, ROOT } from './format-test-helpers.js';
+
+const schema = JSON.parse(readFileSync(join(ROOT, 'grammars/schema/format.schema.json'), 'utf8'));
+delete schema.$schema;
+const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+
+const EXPECTED_FORMATS = [
+  'debian_rsyslog',
+  'debian_systemd',
+  'jul_simple',
+  'juli_json',
+  'juli_oneline',
+  'juli_verbatim',
+  'logback_embedded',
+];
+
+describe('bundled format grammars', () => {
+  it('are the expected set', () => {
+    expect(bundledFormats().map((f) => f.name).sort()).toEqual(EXPECTED_FORMATS);
+  });
+
+  describe.each(formatFiles().map((f) => [basename(f), f]))('%s', (_name, file) => {
+    const json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+
+    it('matches the JSON Schema', () => {
+      const ok = validate(json);
+      expect(validate.errors ?? []).toEqual([]);
+      expect(ok).toBe(true);
+    });
+
+    it('points $schema at the format schema and uses ^\\w+$ keys', () => {
+      expect(json.$schema).toBe('../schema/format.schema.json');
+      for (const k of Object.keys(json)) if (k !== '$schema') expect(k).toMatch(/^\w+$/);
+    });
+
+    it('compiles and passes every sample check', () => {
+      const formats: CompiledFormat[] = [];
+      for (const [name, body] of Object.entries(json)) if (name !== '$schema') formats.push(compileFormatGrammar(name, body, file));
+      const errors = checkFormatSamples(formats);
+      expect(errors.map(formatLensError)).toEqual([]);
+    });
+  });
+
+  it('pass the checks together (no duplicate names)', () => {
+    expect(checkFormatSamples(bundledFormats()).map(formatLensError)).toEqual([]);
+  });
+
+  it('no sample of one grammar is a record start of another non-fallback grammar', () => {
+    // Detection relies on the grammars not stealing each other's lines.
+    const formats = bundledFormats();
+    const clashes: string[] = [];
+    for (const f of formats) {
+      for (const s of f.samples) {
+        const first = s.line.split('\n')[0].replace(/^[A-Za-z0-9][\w.-]* +\| ?/, '');
+        for (const g of formats) {
+          if (g === f || g.fallback) continue;
+          for (const p of g.patterns) {
+            if (p.nextLine) continue; // needs its second line as well
+            if (matchPattern(p, first)) clashes.push(`${f.name} sample ${JSON.stringify(first.slice(0, 60))} matches ${g.name}/${p.name}`);
+          }
+        }
+      }
+    }
+    expect(clashes).toEqual([]);
+  });
+
+  it('every sample has a description', () => {
+    for (const f of bundledFormats()) for (const s of f.samples) expect(s.description, `${f.name}: ${s.line.slice(0, 40)}`).toBeTruthy();
+  });
+});
+
+const BAD = join(ROOT, 'test/fixtures/bad-grammars');
+
+/** Compile errors throw; sample errors are returned. Either way: the first error. */
+function firstError(file: string): LensError {
+  const json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const formats: CompiledFormat[] = [];
+  try {
+    for (const [name, body] of Object.entries(json)) if (name !== '$schema') formats.push(compileFormatGrammar(name, body, file));
+  } catch (err) {
+    if (err instanceof LensError) return err;
+    throw err;
+  }
+  const errors = checkFormatSamples(formats);
+  expect(errors.length).toBeGreaterThan(0);
+  return errors[0];
+}
+
+describe('bad grammars', () => {
+  const cases: [string, string, string][] = [
+    ['invalid-regex', 'GRAMMAR_INVALID_REGEX', '/bad_regex/patterns/std/pattern'],
+    ['no-samples', 'GRAMMAR_NO_SAMPLES', '/no_samples/samples'],
+    ['unmatched-sample', 'GRAMMAR_SAMPLE_UNMATCHED', '/unmatched/samples/0/line'],
+    ['ambiguous-sample', 'GRAMMAR_SAMPLE_AMBIGUOUS', '/ambiguous/samples/0/line'],
+    ['bad-timestamp', 'GRAMMAR_BAD_TIMESTAMP', '/bad_time/samples/0/line'],
+    ['expect-mismatch', 'GRAMMAR_SAMPLE_MISMATCH', '/mismatch/samples/0/expect/level'],
+    ['unknown-time-letter', 'GRAMMAR_BAD_TIMESTAMP', '/bad_letter/timestamp/formats/0'],
+    ['unknown-group', 'GRAMMAR_SCHEMA', '/bad_group/patterns/std/pattern'],
+  ];
+
+  it('every fixture is covered', () => {
+    const names = readdirSync(BAD).filter((n) => n.endsWith('.json')).map((n) => n.replace(/\.json$/, ''));
+    expect(names.sort()).toEqual(cases.map((c) => c[0]).sort());
+  });
+
+  it.each(cases)('%s fails with %s at %s', (name, code, pointer) => {
+    const file = join(BAD, `${name}.json`);
+    const err = firstError(file);
+    expect(err).toBeInstanceOf(LensError);
+    expect(err.code).toBe(code);
+    expect(err.file).toBe(file);
+    expect(err.pointer).toBe(pointer);
+    // Golden lnav-style text, with the path made relative to the repository.
+    const text = formatLensError(err).split(file).join(relative(ROOT, file)) + '\n';
+    const golden = join(BAD, `${name}.err`);
+    expect(existsSync(golden), `missing ${golden}`).toBe(true);
+    expect(text).toBe(readFileSync(golden, 'utf8'));
+  });
+
+  it('reports a sample whose expected fields differ, one error per field', () => {
+    const errors = checkFormatSamples([
+      compileFormatGrammar('mismatch', JSON.parse(readFileSync(join(BAD, 'expect-mismatch.json'), 'utf8')).mismatch, 'x.json'),
+    ]);
+    expect(errors.map((e) => e.pointer)).toEqual(['/mismatch/samples/0/expect/level']);
+    expect(errors[0].reason).toBe('expected "WARNING", got "INFO"');
+  });
+
+  it('reports a duplicate grammar name', () => {
+    const f = bundledFormats()[0];
+    const errors = checkFormatSamples([f, { ...f, file: 'other.json' }]);
+    expect(errors.map((e) => e.code)).toContain('GRAMMAR_DUPLICATE');
+  });
+
+  it('rejects structural mistakes with a pointer', () => {
+    expect(() => compileFormatGrammar('x', { title: 't', description: 'd', patterns: {}, samples: [] }, 'f.json')).toThrowError(
+      expect.objectContaining({ code: 'GRAMMAR_SCHEMA', pointer: '/x/patterns' }),
+    );
+    expect(() =>
+      compileFormatGrammar('x', { title: 't', description: 'd', patterns: { p: { pattern: 'a', flags: 'g' } }, samples: [] }, 'f.json'),
+    ).toThrowError(expect.objectContaining({ code: 'GRAMMAR_SCHEMA', pointer: '/x/patterns/p/flags' }));
+    expect(() =>
+      compileFormatGrammar('x', { title: 't', description: 'd', patterns: { p: { pattern: '^(?<level>%LEVELS%)' } }, samples: [] }, 'f.json'),
+    ).toThrowError(expect.objectContaining({ code: 'GRAMMAR_SCHEMA', pointer: '/x/patterns/p/pattern' }));
+    expect(() =>
+      compileFormatGrammar(
+        'x',
+        { title: 't', description: 'd', patterns: { p: { pattern: 'a' } }, level: { INFOS: 'INFORMATION' }, samples: [] },
+        'f.json',
+      ),
+    ).toThrowError(expect.objectContaining({ code: 'GRAMMAR_SCHEMA', pointer: '/x/level/INFOS' }));
+  });
+});
