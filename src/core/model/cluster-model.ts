@@ -154,7 +154,7 @@ export class ClusterModel {
         n.address = address;
         n.addressSource = 'receiver-bound';
         if (!n.boundAddresses.includes(address) && n.boundAddresses.length < 100) n.boundAddresses.push(address);
-        this.binds.push({ node: n.name, address, host: normaliseHost(e.address), timeMs: t, time: e.time, evidence: evidenceOf(e) });
+        this.binds.push({ node: n.name, run: run.index, address, host: normaliseHost(e.address), timeMs: t, time: e.time, evidence: evidenceOf(e) });
         if (this.binds.length > MAX_FAILURES_PER_NODE * 10) this.binds.shift();
         break;
       }

@@ -31,6 +31,8 @@ export interface FailureRecord {
 
 export interface BindRecord {
   node: string;
+  /** The node's run index when it bound. */
+  run: number;
   address: string;
   host: string;
   timeMs?: number;
@@ -104,6 +106,10 @@ function providerContext(ctx: FindingsContext, t: Transfer, st: TransferState): 
     return `${p} was restarting: its log shows a new start between the request and the timeout`;
   }
   if (st.providerStoppedAtOutcome) return `${p} was shutting down: it had logged its stop by then`;
+  const waitingBack = ctx.transfers.find(
+    (o) => o.node === p && o.provider === t.node && o.requestedAtMs !== undefined && req !== undefined && end !== undefined && o.requestedAtMs <= end && (o.outcomeAtMs ?? Infinity) >= req,
+  );
+  if (waitingBack) return `${p} was itself waiting for session state from ${t.node} at that moment (requested at ${at(waitingBack.requestedAt, waitingBack.requestedAtMs)}), and a node in that phase drops incoming state requests`;
   const between = st.providerEventsAtOutcome !== undefined && st.providerEventsAtRequest !== undefined ? st.providerEventsAtOutcome - st.providerEventsAtRequest : undefined;
   const covering = req !== undefined && end !== undefined && node.runs.runs.some((r) => r.startMs !== undefined && r.endMs !== undefined && r.startMs <= req && r.endMs >= end);
   if (between === 0 && covering) {
@@ -436,17 +442,21 @@ function startFailures(ctx: FindingsContext, out: Finding[]): void {
 }
 
 function loopbackReceiver(ctx: FindingsContext, out: Finding[]): void {
-  const nonLoop = new Set<string>();
-  for (const b of ctx.binds) if (!isLoopback(b.host)) nonLoop.add(b.address);
-  for (const r of ctx.membership) if (!isLoopback(r.memberAddress.slice(0, r.memberAddress.lastIndexOf(':')))) nonLoop.add(r.memberAddress);
   const done = new Set<string>();
   for (const b of ctx.binds) {
     if (!isLoopback(b.host) || done.has(b.node)) continue;
-    done.add(b.node);
-    // Only on a multi-host cluster (non-loopback members exist), and only when nobody reached it there.
+    // A run whose cluster failed to start anyway says nothing about reachability.
+    if (ctx.failures.some((f) => f.node === b.node && f.run === b.run)) continue;
+    // Only on a multi-host cluster (other nodes or members on non-loopback addresses), and only
+    // when nobody reached it at that address.
+    const own = new Set(ctx.binds.filter((x) => x.node === b.node).map((x) => x.address));
+    const nonLoop = new Set<string>();
+    for (const x of ctx.binds) if (x.node !== b.node && !isLoopback(x.host)) nonLoop.add(x.address);
+    for (const r of ctx.membership) if (!own.has(r.memberAddress) && !isLoopback(r.memberAddress.slice(0, r.memberAddress.lastIndexOf(':')))) nonLoop.add(r.memberAddress);
     const others = [...nonLoop].slice(0, 3);
     if (others.length === 0) continue;
     if (ctx.membership.some((r) => r.memberAddress === b.address && r.observer !== b.node && r.intervals.length > 0)) continue;
+    done.add(b.node);
     out.push(
       finding(
         'receiver-on-loopback',
@@ -511,18 +521,26 @@ function unknownMembers(ctx: FindingsContext, inputs: Set<string>, out: Finding[
 }
 
 function selfMembers(ctx: FindingsContext, out: Finding[]): void {
+  const byObserver = new Map<string, MembershipRow[]>();
   for (const r of ctx.membership) {
     if (!r.resolved || r.member !== r.observer || r.intervals.length === 0) continue;
-    const iv = r.intervals[0];
+    let l = byObserver.get(r.observer);
+    if (!l) byObserver.set(r.observer, (l = []));
+    l.push(r);
+  }
+  for (const [observer, rows] of byObserver) {
+    const ivs = rows.flatMap((r) => r.intervals).sort((a, b) => (a.fromMs ?? a.toMs ?? 0) - (b.fromMs ?? b.toMs ?? 0));
+    const iv = ivs[0];
+    const addrs = rows.map((r) => r.memberAddress);
     out.push(
       finding(
         'self-member',
         'warning',
-        r.observer,
+        observer,
         iv.fromMs ?? iv.toMs,
         iv.from ?? iv.to,
-        `${r.observer}'s log lists its own address ${r.memberAddress} as another member: two JVMs are writing to the same log (a second Tomcat started from the same CATALINA_BASE), or two nodes share one address. The node's runs and views in this log are mixed up.`,
-        [iv.evidence[0]],
+        `${observer}'s log lists its own address${addrs.length > 1 ? 'es' : ''} ${addrs.join(', ')} as another member: two JVMs are writing to the same log (a second Tomcat started from the same CATALINA_BASE before the first one stopped), or two nodes share one address. The node's runs and views in this log are mixed up.`,
+        ivs.slice(0, 5).map((x) => x.evidence[0]),
       ),
     );
   }
