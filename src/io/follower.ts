@@ -12,6 +12,8 @@
 //   first followed under (its "owner"), so a rotated file that shows up again under a new name
 //   inside a watched directory (catalina.out -> catalina.out.1) is recognised, not read twice.
 // - A single worker does all reading, so events of one file are produced strictly in order.
+// - No polling unless `poll` is set: the only timers are one-shot (a re-look 120 ms after a burst of
+//   events on a path, the end of a rotated file's grace period), unref'd and cleared by close().
 
 import { watch, type FSWatcher } from 'chokidar';
 import type { Stats } from 'node:fs';
@@ -92,7 +94,10 @@ export type FollowEvent =
    * delivered up to this point. An `opened` with reason `rotated` follows.
    */
   | { kind: 'rotated'; file: string; generation: number }
-  /** The file was deleted; carries the generation that ended. */
+  /**
+   * The file was deleted; carries the generation that ended. After `rotated` and `removed`, bytes
+   * the old writer still appends within `rotationGraceMs` arrive as `data` of the ended generation.
+   */
   | { kind: 'removed'; file: string; generation: number }
   /** A file could not be read, or the watcher failed. Following goes on. */
   | { kind: 'error'; file: string; error: Error };
@@ -138,7 +143,8 @@ export function isFollowableLogFile(path: string): boolean {
  *   file may be missing at first, rotated, deleted and re-created.
  * - A directory argument follows every file in it and in its subdirectories down to `depth`
  *   for which `filter` is true, including files that appear later (a new node's log, the next
- *   daily file). A path that does not exist at start is taken for a file that may appear.
+ *   daily file). A path that does not exist at start is taken for a file that may appear; if
+ *   its directory does not exist either, an `error` event (`INPUT_NOT_FOUND`) says so.
  *
  * Events go to `onEvent` when given (callback mode, no buffering); otherwise iterate the
  * returned follower with `for await` (one consumer; breaking out of the loop closes it).
@@ -396,6 +402,21 @@ class FollowerImpl implements Follower {
     if (this.#closed) return;
     const roots = new Set<string>(this.#dirs);
     for (const f of this.#files) roots.add(dirname(f));
+    for (const root of roots) {
+      try {
+        await stat(root);
+      } catch (err) {
+        this.#emit({
+          kind: 'error',
+          file: root,
+          error: new LensError('INPUT_NOT_FOUND', `Cannot watch ${root}: ${(err as NodeJS.ErrnoException).code ?? errorOf(err).message}`, {
+            file: root,
+            reason: 'the directory to watch does not exist or cannot be read',
+            help: 'create the directory, or pass a path whose directory exists',
+          }),
+        });
+      }
+    }
     const { poll, pollIntervalMs, depth } = this.#settings;
     const watcher = watch([...roots], {
       persistent: true,

@@ -404,6 +404,15 @@ describe('follow: what is followed', () => {
     expect(c.dataFiles()).toEqual(new Set([file]));
   });
 
+  it('reports a directory that does not exist', async () => {
+    const dir = await tempDir();
+    const missing = join(dir, 'missing');
+    const { c } = await start([join(missing, 'catalina.out')]);
+    await waitFor('error event', () => c.has((e) => e.kind === 'error'));
+    const ev = c.events.find((e) => e.kind === 'error');
+    expect(ev).toMatchObject({ file: missing, error: { code: 'INPUT_NOT_FOUND' } });
+  });
+
   it('follows several files in order per file', async () => {
     const d1 = await tempDir();
     const d2 = await tempDir();
