@@ -157,13 +157,14 @@ describe('dashboard', () => {
     const r = renderApp();
     await waitForFrame(r.lastFrame, (f) => f.includes('Membership'));
     await press(r, KEY.tab, KEY.tab, KEY.tab);
-    const all = await waitForFrame(r.lastFrame, (f) => f.includes('27 events'));
+    const total = synthesisedEvents().length;
+    const all = await waitForFrame(r.lastFrame, (f) => f.includes(`${total} events`));
     expect(all).toContain('member-added');
     await press(r, '/', ...'disappeared'.split(''));
     const editing = await waitForFrame(r.lastFrame, (f) => f.includes('/ disappeared'));
     expect(editing).toContain('member-disappeared');
     await press(r, KEY.enter);
-    const narrowed = await waitForFrame(r.lastFrame, (f) => f.includes('5 of 27 events match "disappeared"'));
+    const narrowed = await waitForFrame(r.lastFrame, (f) => f.includes(`5 of ${total} events match "disappeared"`));
     const eventLines = lines(narrowed).filter((l) => /^\d\d:\d\d:\d\d\.\d{3} tomcat/.test(l));
     expect(eventLines).toHaveLength(5);
     expect(eventLines.every((l) => l.includes('member-disappeared'))).toBe(true);
@@ -176,7 +177,7 @@ describe('dashboard', () => {
     expect(both).toHaveLength(1);
     expect(both[0]).toMatch(/^15:08:03\.433 tomcat1 member-disappeared/);
     await press(r, KEY.escape);
-    const cleared = await waitForFrame(r.lastFrame, (f) => f.includes('27 events') && !f.includes('match'));
+    const cleared = await waitForFrame(r.lastFrame, (f) => f.includes(`${total} events`) && !f.includes('match'));
     expect(cleared).toContain('member-added');
   });
 
@@ -189,7 +190,7 @@ describe('dashboard', () => {
     const times = lines(frame)
       .filter((l) => /^\d\d:\d\d:\d\d\.\d{3} tomcat/.test(l))
       .map((l) => l.slice(0, 12));
-    expect(times).toEqual(['15:08:24.148', '15:08:27.497', '15:08:27.498', '15:08:30.749']);
+    expect(times).toEqual(events.slice(-4).map((e) => e.time!.slice(11, 23)));
   });
 
   it('toggles a help overlay with ?', async () => {

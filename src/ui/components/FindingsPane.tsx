@@ -17,6 +17,23 @@ export interface Props {
   getEvidenceText?: EvidenceLookup;
 }
 
+/** Greedy word wrap to `width` columns; long words are cut. */
+function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const w = Array.from(word).length > width ? truncate(word, width) : word;
+    if (!line) line = w;
+    else if (Array.from(line).length + 1 + Array.from(w).length <= width) line += ' ' + w;
+    else {
+      out.push(line);
+      line = w;
+    }
+  }
+  if (line) out.push(line);
+  return out;
+}
+
 const TAG: Record<Severity, { text: string; color: string }> = {
   error: { text: 'ERROR', color: 'red' },
   warning: { text: 'WARN ', color: 'yellow' },
@@ -32,8 +49,10 @@ export function FindingsPane({ findings, selected, open, width, height, formatTi
     );
   }
   const current = findings[Math.min(selected, findings.length - 1)];
-  const evidenceLines = open ? Math.min(Math.max(1, current.evidence.length), Math.max(1, Math.floor(height / 2))) : 0;
-  const listRows = Math.max(1, height - (open ? evidenceLines + 1 : 0));
+  // Open: the whole message (wrapped, at most a third of the pane), then the evidence lines.
+  const messageLines = open ? wrap(safe(current.message), Math.max(10, width - 2)).slice(0, Math.max(1, Math.floor(height / 3))) : [];
+  const evidenceLines = open ? Math.min(Math.max(1, current.evidence.length), Math.max(1, height - messageLines.length - 3)) : 0;
+  const listRows = Math.max(1, height - (open ? messageLines.length + evidenceLines + 1 : 0));
   const first = Math.max(0, Math.min(selected - listRows + 1, findings.length - listRows));
   const shown = findings.slice(first, first + listRows);
   return (
@@ -56,6 +75,11 @@ export function FindingsPane({ findings, selected, open, width, height, formatTi
       })}
       {open ? (
         <>
+          {messageLines.map((l, i) => (
+            <Text key={`m${i}`} wrap="truncate">
+              {'  ' + l}
+            </Text>
+          ))}
           <Text wrap="truncate" color="gray">
             {truncate(`evidence (${current.evidence.length}) — Enter to close`, width)}
           </Text>

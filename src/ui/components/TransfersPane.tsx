@@ -50,7 +50,7 @@ export function TransfersPane({ transfers, latency, selected, width, height, for
     .map(([p, s]) => `${safe(p)} n=${s.count} p50 ${formatDuration(s.p50)} p95 ${formatDuration(s.p95)} max ${formatDuration(s.max)}`)
     .join('  ·  ');
 
-  const refs = current ? [`${current.file}:${current.line}`, ...(current.outcomeEvidence ? [current.outcomeEvidence] : [])] : [];
+  const refs = current ? [...new Set([`${current.file}:${current.line}`, ...(current.outcomeEvidence ? [current.outcomeEvidence] : [])])] : [];
   const evidenceLines = Math.min(refs.length, Math.max(0, height - 4));
   const fixed = 2 + 1 + evidenceLines; // summary, table header, selected line, evidence
   const showByProvider = byProvider !== '' && height - fixed - groups.length >= 1;
