@@ -609,8 +609,9 @@ class FollowerImpl implements Follower {
   async #attach(path: string, state: PathState, info: Stats, initial: boolean): Promise<void> {
     const known = this.#inodes.get(inodeKey(info));
     if (known) {
-      // Renamed within the followed set (catalina.out -> catalina.out.1), or moved back.
-      if (state.movedAway === known) state.movedAway = null;
+      // Renamed within the followed set (catalina.out -> catalina.out.1), or moved back. Its bytes
+      // stay reported under their owner, so this path starts no generation of its own.
+      state.movedAway = null;
       known.refs++;
       state.current = known;
       await this.#drain(known);
