@@ -1,0 +1,470 @@
+// Event grammars: Tomcat's own message templates, with named and typed arguments, compiled into
+// anchored regexes (DESIGN.md "Grammars"). Pure: the caller reads the file and parses the JSON.
+//
+//   "member-added": { "fields": { "member": "member" },
+//                     "templates": [ { "template": "Replication member added:[{member}]", "family": "C" } ] }
+//
+// Template syntax, as in LocalStrings.properties but with names: `{name}` (typed by `fields`) or
+// `{name:type}`; `''` is one `'` (a lone `'` is kept, as Tomcat 6/7 hard-coded strings print it);
+// a run of white space matches any run of spaces, tabs, U+00A0 or U+202F. An argument used twice
+// (the French sessionReceived bug) must repeat the same text.
+
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { LensError } from './errors.js';
+import { parseMember } from './member-parser.js';
+import { LEVELS, type Level } from './types.js';
+
+export const ARG_TYPES = ['member', 'int', 'grouped-int', 'date', 'text', 'word', 'address'] as const;
+export type ArgType = (typeof ARG_TYPES)[number];
+
+export interface TemplateArg {
+  name: string;
+  type: ArgType;
+  /** Regex group holding it (`a0`, `a1` ...). */
+  group: string;
+}
+
+export interface CompiledTemplate {
+  /** Grammar name (its key in the file). */
+  grammar: string;
+  file: string;
+  /** `<file stem>#<event type>`, carried by the events it recognises. */
+  id: string;
+  type: string;
+  template: string;
+  /** JSON pointer of the template text. */
+  pointer: string;
+  family?: string;
+  locale?: string;
+  level?: Level;
+  logger?: string;
+  key?: string;
+  regex: RegExp;
+  args: TemplateArg[];
+  constants: Record<string, unknown>;
+  /** The literal text before the first argument, white space runs folded to one space. */
+  prefix: string;
+  /**
+   * Literal characters in the template. Where two templates of an event both match (the Tomcat 8.5.0
+   * `manager {0}` and the 8.5.15+ `manager [{0}]`), the more specific one is tried first.
+   */
+  specificity: number;
+}
+
+export interface EventSample {
+  line: string;
+  logger?: string;
+  description?: string;
+  expect: { type: string; [field: string]: unknown };
+  /** JSON pointer of the sample. */
+  pointer: string;
+}
+
+export interface CompiledEventGrammar {
+  name: string;
+  file: string;
+  /** File name without directory and `.json`: `state-transfer.fr`. */
+  stem: string;
+  title: string;
+  description?: string;
+  /** Loggers named by the grammar (`loggers` and each template's `logger`). */
+  loggers: string[];
+  templates: CompiledTemplate[];
+  samples: EventSample[];
+}
+
+const LEVEL_ENUM = [...LEVELS];
+
+/** JSON Schema (draft-07, ajv 8) of an event grammar file; also written to grammars/schema/events.schema.json. */
+export const EVENT_GRAMMAR_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://catalina-lens.invalid/schema/events.schema.json',
+  title: 'catalina-lens event grammar',
+  description:
+    'Maps Tomcat cluster message templates to typed events. One object per grammar, keyed by a ^\\w+$ name.',
+  type: 'object',
+  properties: { $schema: { type: 'string' } },
+  patternProperties: { '^\\w+$': { $ref: '#/definitions/grammar' } },
+  additionalProperties: false,
+  minProperties: 2,
+  definitions: {
+    grammar: {
+      type: 'object',
+      required: ['title', 'events', 'samples'],
+      additionalProperties: false,
+      properties: {
+        title: { type: 'string', minLength: 1 },
+        description: { type: 'string' },
+        loggers: {
+          description: 'Loggers (source classes) whose records these templates come from; simple class names are matched.',
+          type: 'array',
+          items: { type: 'string', minLength: 1 },
+        },
+        events: {
+          type: 'object',
+          minProperties: 1,
+          propertyNames: { pattern: '^[a-z][a-z0-9]*(-[a-z0-9]+)*$' },
+          additionalProperties: { $ref: '#/definitions/event' },
+        },
+        samples: { type: 'array', items: { $ref: '#/definitions/sample' } },
+      },
+    },
+    event: {
+      type: 'object',
+      required: ['templates'],
+      additionalProperties: false,
+      properties: {
+        description: { type: 'string' },
+        fields: {
+          description: 'Type of each named template argument.',
+          type: 'object',
+          propertyNames: { pattern: '^[A-Za-z_]\\w*$' },
+          additionalProperties: { enum: [...ARG_TYPES] },
+        },
+        constants: {
+          description: 'Fields every event of this type carries (e.g. a verdict).',
+          type: 'object',
+          propertyNames: { pattern: '^[A-Za-z_]\\w*$' },
+          additionalProperties: { type: ['string', 'number', 'boolean'] },
+        },
+        templates: { type: 'array', minItems: 1, items: { $ref: '#/definitions/template' } },
+      },
+    },
+    template: {
+      type: 'object',
+      required: ['template'],
+      additionalProperties: false,
+      properties: {
+        template: { type: 'string', minLength: 1 },
+        family: { description: 'Tomcat version family: A, A′, B, C (tomcat-messages.md §1), or a list like "A,B".', type: 'string' },
+        locale: { description: 'Message locale: en, fr, ja, ko, zh_CN, es ...', type: 'string', pattern: '^[a-z]{2}(_[A-Z]{2})?$' },
+        level: { enum: LEVEL_ENUM },
+        logger: { type: 'string' },
+        key: { description: 'LocalStrings key, or HC for a hard-coded string.', type: 'string' },
+        versions: { description: 'Tomcat versions that log this text.', type: 'string' },
+        constants: {
+          description: 'Fields added by this template only, over the event constants (e.g. verdict: alive).',
+          type: 'object',
+          propertyNames: { pattern: '^[A-Za-z_]\\w*$' },
+          additionalProperties: { type: ['string', 'number', 'boolean'] },
+        },
+        description: { type: 'string' },
+      },
+    },
+    sample: {
+      type: 'object',
+      required: ['line', 'expect'],
+      additionalProperties: false,
+      properties: {
+        line: { description: 'A real log line, or the message text alone.', type: 'string', minLength: 1 },
+        logger: { type: 'string' },
+        description: { type: 'string' },
+        expect: {
+          type: 'object',
+          required: ['type'],
+          properties: { type: { type: 'string' } },
+        },
+      },
+    },
+  },
+} as const;
+
+let bodyValidator: ValidateFunction | undefined;
+
+function validateBody(body: unknown): ErrorObject | undefined {
+  if (!bodyValidator) {
+    const { definitions } = EVENT_GRAMMAR_SCHEMA;
+    bodyValidator = new Ajv({ allErrors: false, strict: false }).compile({ definitions, $ref: '#/definitions/grammar' });
+  }
+  return bodyValidator(body) ? undefined : (bodyValidator.errors?.[0] ?? undefined);
+}
+
+/** Escapes one JSON pointer token. */
+export function pointerToken(s: string): string {
+  return s.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+}
+
+/** Common event fields (DESIGN.md "Events") that a template argument or constant may not overwrite. */
+export const RESERVED = new Set(['type', 'node', 'time', 'timeMs', 'level', 'logger', 'thread', 'file', 'line', 'message', 'grammar']);
+
+const WS = '[ \\t\\u00A0\\u202F]';
+const SPACE_RUN = /[ \t\u00A0\u202F]+/g;
+
+const MEMBER_SRC = String.raw`(?:[\w$.]+\[tcp://[^\[\]\n]*\]|tcp://(?:\{[-\d, ]*\}|[^\s\[\]{},;]+):\d+)`;
+const ADDRESS_SRC = String.raw`[^\s/\[\]]*/(?:\[[0-9A-Fa-f:.%\w]+\]|[0-9A-Fa-f:.%\w]+?):\d+`;
+
+/** Regex source of an argument, given the literal character that follows it (undefined at the end). */
+function argSource(type: ArgType, next: string | undefined): string {
+  const atEnd = next === undefined;
+  switch (type) {
+    case 'member':
+      return MEMBER_SRC;
+    case 'int':
+      return '-?\\d+';
+    case 'grouped-int':
+      return "-?\\d+(?:[,.\\u00A0\\u202F ']\\d{3})*";
+    case 'address':
+      return ADDRESS_SRC;
+    case 'word':
+      return next === ']' ? '[^\\s\\]]+' : '\\S+';
+    case 'date':
+      if (next === ']') return '[^\\[\\]\\n]+';
+      return atEnd ? '[^\\n]+' : '[^\\n]+?';
+    case 'text':
+      // Before a `]`, allow one level of nested brackets (`StandardManager[/examples]`) but never a
+      // bare `]`: linear, where a lazy `.*?` would backtrack polynomially on crafted lines.
+      if (next === ']') return String.raw`(?:[^\[\]\n]|\[[^\[\]\n]*\])*`;
+      return atEnd ? '[^\\n]*' : '[^\\n]*?';
+  }
+}
+
+interface Piece {
+  literal?: string;
+  arg?: { name: string; type?: string };
+  space?: true;
+}
+
+function parseTemplate(text: string, fail: (reason: string) => never): Piece[] {
+  const pieces: Piece[] = [];
+  let lit = '';
+  const flush = (): void => {
+    if (lit) pieces.push({ literal: lit });
+    lit = '';
+  };
+  for (let i = 0; i < text.length; ) {
+    const c = text[i];
+    if (c === "'" && text[i + 1] === "'") {
+      lit += "'";
+      i += 2;
+    } else if (c === '{') {
+      const m = /^\{([^{}:]*)(?::([^{}]*))?\}/.exec(text.slice(i));
+      if (!m) fail(`unbalanced "{" at character ${i + 1}`);
+      if (!/^[A-Za-z_]\w*$/.test(m[1])) {
+        fail(`argument {${m[1]}} must be named, e.g. {member} or {durationMs:grouped-int}`);
+      }
+      flush();
+      pieces.push({ arg: { name: m[1], type: m[2] } });
+      i += m[0].length;
+    } else if (c === ' ' || c === '\t' || c === '\u00A0' || c === '\u202F') {
+      flush();
+      while (i < text.length && /[ \t\u00A0\u202F]/.test(text[i])) i++;
+      pieces.push({ space: true });
+    } else {
+      lit += c;
+      i++;
+    }
+  }
+  flush();
+  return pieces;
+}
+
+function isArgType(s: string): s is ArgType {
+  return (ARG_TYPES as readonly string[]).includes(s);
+}
+
+function fileStem(file: string): string {
+  const base = file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
+  return base.replace(/\.json$/i, '');
+}
+
+interface RawTemplate {
+  template: string;
+  family?: string;
+  locale?: string;
+  level?: Level;
+  logger?: string;
+  key?: string;
+  constants?: Record<string, unknown>;
+}
+interface RawEvent {
+  fields?: Record<string, ArgType>;
+  constants?: Record<string, unknown>;
+  templates: RawTemplate[];
+}
+interface RawGrammar {
+  title: string;
+  description?: string;
+  loggers?: string[];
+  events: Record<string, RawEvent>;
+  samples: Array<{ line: string; logger?: string; description?: string; expect: { type: string } }>;
+}
+
+/**
+ * Compiles one grammar: `name` is its key in the file, `json` its body, `file` the path (for errors and
+ * the event's `grammar` id `<file stem>#<type>`). Throws LensError (`GRAMMAR_SCHEMA`,
+ * `GRAMMAR_INVALID_REGEX`, `GRAMMAR_DUPLICATE`) with the file and the JSON pointer.
+ */
+export function compileEventGrammar(name: string, json: unknown, file: string): CompiledEventGrammar {
+  const base = `/${pointerToken(name)}`;
+  const err = validateBody(json);
+  if (err) {
+    const extra = err.params && 'additionalProperty' in err.params ? ` (${String(err.params.additionalProperty)})` : '';
+    const allowed = err.params && 'allowedValues' in err.params ? `: one of ${JSON.stringify(err.params.allowedValues)}` : '';
+    throw new LensError('GRAMMAR_SCHEMA', `event grammar ${name} does not match its schema`, {
+      file,
+      pointer: base + err.instancePath,
+      reason: `${err.instancePath || '/'} ${err.message ?? 'is invalid'}${extra}${allowed}`,
+      help: 'see grammars/schema/events.schema.json for the allowed properties',
+    });
+  }
+  const g = json as RawGrammar;
+  const stem = fileStem(file);
+  const templates: CompiledTemplate[] = [];
+  const loggers = new Set(g.loggers ?? []);
+  for (const [type, ev] of Object.entries(g.events)) {
+    const seen = new Set<string>();
+    ev.templates.forEach((t, i) => {
+      const pointer = `${base}/events/${pointerToken(type)}/templates/${i}/template`;
+      if (seen.has(t.template)) {
+        throw new LensError('GRAMMAR_DUPLICATE', `event grammar ${name}: template listed twice for ${type}`, {
+          file,
+          pointer,
+          reason: JSON.stringify(t.template),
+        });
+      }
+      seen.add(t.template);
+      if (t.logger) loggers.add(t.logger);
+      templates.push(compileTemplate({ grammar: name, file, stem, type, raw: t, ev, pointer }));
+    });
+  }
+  const samples: EventSample[] = g.samples.map((s, i) => ({ ...s, pointer: `${base}/samples/${i}` }));
+  return { name, file, stem, title: g.title, description: g.description, loggers: [...loggers], templates, samples };
+}
+
+function compileTemplate(o: {
+  grammar: string;
+  file: string;
+  stem: string;
+  type: string;
+  raw: RawTemplate;
+  ev: RawEvent;
+  pointer: string;
+}): CompiledTemplate {
+  const { raw, ev, pointer, file } = o;
+  const fail: (reason: string, code?: 'GRAMMAR_SCHEMA' | 'GRAMMAR_INVALID_REGEX') => never = (
+    reason,
+    code = 'GRAMMAR_SCHEMA',
+  ) => {
+    throw new LensError(code, `event grammar ${o.grammar}: bad template for ${o.type}`, {
+      file,
+      pointer,
+      reason,
+      help: `argument types: ${ARG_TYPES.join(', ')}; declare them in "fields" or write {name:type}`,
+    });
+  };
+  const pieces = parseTemplate(raw.template, fail);
+  for (const c of [...Object.keys(ev.constants ?? {}), ...Object.keys(raw.constants ?? {})]) {
+    if (RESERVED.has(c)) fail(`constant ${c} uses a reserved event field name`);
+  }
+  const args: TemplateArg[] = [];
+  const groups = new Map<string, TemplateArg>();
+  let src = '^';
+  let prefix = '';
+  let prefixDone = false;
+  let specificity = 0;
+  pieces.forEach((p, i) => {
+    if (p.literal !== undefined) {
+      specificity += p.literal.length;
+      src += escapeRegex(p.literal);
+      if (!prefixDone) prefix += p.literal;
+    } else if (p.space) {
+      src += `${WS}+`;
+      specificity++;
+      if (!prefixDone) prefix += ' ';
+    } else if (p.arg) {
+      prefixDone = true;
+      const { name } = p.arg;
+      const declared = ev.fields?.[name];
+      const typeName = p.arg.type ?? declared;
+      if (typeName === undefined) fail(`argument {${name}} has no type`);
+      if (!isArgType(typeName)) fail(`argument {${name}} has unknown type ${JSON.stringify(typeName)}`);
+      if (p.arg.type && declared && p.arg.type !== declared) {
+        fail(`argument {${name}} is typed ${p.arg.type} here but ${declared} in fields`);
+      }
+      if (RESERVED.has(name)) fail(`argument {${name}} uses a reserved event field name`);
+      const prev = groups.get(name);
+      if (prev) {
+        src += `\\k<${prev.group}>`;
+        return;
+      }
+      const nextPiece = pieces[i + 1];
+      const next = nextPiece === undefined ? undefined : nextPiece.space ? ' ' : (nextPiece.literal?.[0] ?? '{');
+      if (nextPiece?.arg) fail(`arguments {${name}} and {${nextPiece.arg.name}} need literal text between them`);
+      const arg: TemplateArg = { name, type: typeName, group: `a${args.length}` };
+      args.push(arg);
+      groups.set(name, arg);
+      src += `(?<${arg.group}>${argSource(typeName, next)})`;
+    }
+  });
+  src += `${WS}*$`;
+  let regex: RegExp;
+  try {
+    regex = new RegExp(src, 'u');
+  } catch (e) {
+    return fail(`compiled regex is invalid: ${e instanceof Error ? e.message : String(e)}`, 'GRAMMAR_INVALID_REGEX');
+  }
+  return {
+    grammar: o.grammar,
+    file,
+    id: `${o.stem}#${o.type}`,
+    type: o.type,
+    template: raw.template,
+    pointer,
+    family: raw.family,
+    locale: raw.locale,
+    level: raw.level,
+    logger: raw.logger,
+    key: raw.key,
+    regex,
+    args,
+    constants: { ...(ev.constants ?? {}), ...(raw.constants ?? {}) },
+    prefix: prefix.replace(SPACE_RUN, ' '),
+    specificity,
+  };
+}
+
+function toInt(text: string): number {
+  return Number(text.replace(/[^\d-]/g, ''));
+}
+
+/**
+ * Matches one message (its first line) against one template; returns the typed fields, or
+ * undefined when it does not match (including a member argument that does not parse).
+ */
+export function matchTemplate(t: CompiledTemplate, message: string): Record<string, unknown> | undefined {
+  const m = t.regex.exec(message);
+  if (!m) return undefined;
+  const out: Record<string, unknown> = { ...t.constants };
+  const groups = m.groups ?? {};
+  for (const a of t.args) {
+    const text = groups[a.group];
+    if (text === undefined) continue;
+    switch (a.type) {
+      case 'member': {
+        const member = parseMember(text);
+        if (!member) return undefined;
+        out[a.name] = member;
+        break;
+      }
+      case 'int':
+      case 'grouped-int':
+        out[a.name] = toInt(text);
+        break;
+      case 'address': {
+        const am = /^([^/]*)\/(.+):(\d+)$/.exec(text);
+        if (!am) return undefined;
+        out[a.name] = am[2].replace(/^\[|\]$/g, '');
+        out.port = Number(am[3]);
+        if (am[1]) out.host = am[1];
+        break;
+      }
+      default:
+        out[a.name] = text;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,134 @@
+// Turns log records into typed cluster events (DESIGN.md "Events"). Runs on every record, so:
+// a logger pre-check before any regex, then a literal-prefix index so each message meets few regexes.
+
+import type { CompiledEventGrammar, CompiledTemplate } from './event-grammar.js';
+import { matchTemplate } from './event-grammar.js';
+import { isoWithOffset } from './iso-time.js';
+import type { ClusterEvent, LogRecord } from './types.js';
+
+/**
+ * `org.apache.catalina.ha.*` / `.tribes.*` and logback's abbreviations (`o.a.c.h.t.SimpleTcpCluster`,
+ * `o.a.c.ha.session.DeltaManager`, `o.a.catalina.tribes...`). A one-letter `h` is ambiguous with
+ * `org.apache.coyote.http11`/`http2` (`o.a.c.h.Http11NioProtocol`, `o.a.c.h.u.…`), so it is accepted only
+ * before one of the ha sub-packages (authenticator, backend, context, deploy, jmx, session, tcp).
+ */
+const CLUSTER_LOGGER_RE =
+  /^(?:org\.apache\.catalina\.(?:ha|tribes)\.|o(?:rg)?\.a(?:pache)?\.c(?:atalina)?\.(?:ha|tribes|t)\.|o(?:rg)?\.a(?:pache)?\.c(?:atalina)?\.h\.(?:[abcdjst]|authenticator|backend|context|deploy|jmx|session|tcp)\.)/;
+
+/** Messages longer than this (first line) are not matched: real cluster messages are < 2 KB. */
+const MAX_MESSAGE = 8192;
+/** Index key length: templates are bucketed by the first KEY characters of their literal prefix. */
+const KEY = 3;
+
+export interface EventRecogniser {
+  /** The event for a record, `cluster-other` for an unrecognised cluster-logger record, else undefined. */
+  recognise(rec: LogRecord, node: string): ClusterEvent | undefined;
+  /** True for `org.apache.catalina.ha.*` / `.tribes.*` loggers, abbreviated or not. */
+  isClusterLogger(logger?: string): boolean;
+  /** Every template that matches a message (first line), with its fields; for sample checks. */
+  matchAll(message: string): Array<{ template: CompiledTemplate; fields: Record<string, unknown> }>;
+}
+
+function simpleName(logger: string): string {
+  return logger.slice(logger.lastIndexOf('.') + 1);
+}
+
+function keyOf(message: string): string {
+  return message.slice(0, KEY + 8).replace(/[ \t\u00A0\u202F]+/g, ' ').slice(0, KEY);
+}
+
+/** The first line of a message, without trailing `\r` and leading white space. */
+export function firstLine(message: string): string {
+  const nl = message.indexOf('\n');
+  const line = nl < 0 ? message : message.slice(0, nl);
+  return line.replace(/\r$/, '').replace(/^[ \t]+/, '');
+}
+
+export function isClusterLogger(logger?: string): boolean {
+  return logger !== undefined && CLUSTER_LOGGER_RE.test(logger);
+}
+
+export function createEventRecogniser(grammars: CompiledEventGrammar[]): EventRecogniser {
+  const byKey = new Map<string, CompiledTemplate[]>();
+  /** Templates whose literal prefix is shorter than KEY: tried when the message starts with it. */
+  const short: CompiledTemplate[] = [];
+  const lifecycle = new Set<string>();
+  for (const g of grammars) {
+    for (const l of g.loggers) if (!CLUSTER_LOGGER_RE.test(l)) lifecycle.add(simpleName(l));
+    for (const t of g.templates) {
+      if (t.prefix.length >= KEY) {
+        const k = t.prefix.slice(0, KEY);
+        const list = byKey.get(k);
+        if (list) list.push(t);
+        else byKey.set(k, [t]);
+      } else {
+        short.push(t);
+      }
+    }
+  }
+
+  const bySpecificity = (a: CompiledTemplate, b: CompiledTemplate): number => b.specificity - a.specificity;
+  for (const list of byKey.values()) list.sort(bySpecificity);
+  short.sort(bySpecificity);
+
+  function candidates(msg: string): CompiledTemplate[] {
+    const keyed = byKey.get(keyOf(msg));
+    if (short.length === 0) return keyed ?? [];
+    const extra = short.filter((t) => msg.startsWith(t.prefix));
+    if (extra.length === 0) return keyed ?? [];
+    return keyed ? [...keyed, ...extra] : extra;
+  }
+
+  function matchFirst(msg: string): { template: CompiledTemplate; fields: Record<string, unknown> } | undefined {
+    if (msg.length > MAX_MESSAGE) return undefined;
+    for (const t of candidates(msg)) {
+      const fields = matchTemplate(t, msg);
+      if (fields) return { template: t, fields };
+    }
+    return undefined;
+  }
+
+  function matchAll(message: string): Array<{ template: CompiledTemplate; fields: Record<string, unknown> }> {
+    const msg = firstLine(message);
+    const out: Array<{ template: CompiledTemplate; fields: Record<string, unknown> }> = [];
+    if (msg.length > MAX_MESSAGE) return out;
+    for (const t of candidates(msg)) {
+      const fields = matchTemplate(t, msg);
+      if (fields) out.push({ template: t, fields });
+    }
+    return out;
+  }
+
+  function recognise(rec: LogRecord, node: string): ClusterEvent | undefined {
+    const logger = rec.logger;
+    let cluster = false;
+    if (logger !== undefined && logger !== '') {
+      cluster = CLUSTER_LOGGER_RE.test(logger);
+      if (!cluster && !lifecycle.has(simpleName(logger))) return undefined;
+    }
+    const hit = matchFirst(firstLine(rec.message));
+    if (!hit && !cluster) return undefined;
+    const ev: ClusterEvent = {
+      type: hit ? hit.template.type : 'cluster-other',
+      node,
+      file: rec.file,
+      line: rec.line,
+      message: rec.message,
+    };
+    if (rec.timeMs !== undefined) {
+      ev.time = isoWithOffset(rec.timeMs, rec.tzOffsetMin ?? 0);
+      ev.timeMs = rec.timeMs;
+    }
+    const level = rec.level ?? hit?.template.level;
+    if (level) ev.level = level;
+    if (logger) ev.logger = logger;
+    if (rec.thread !== undefined) ev.thread = rec.thread;
+    if (hit) {
+      ev.grammar = hit.template.id;
+      for (const [k, v] of Object.entries(hit.fields)) ev[k] = v;
+    }
+    return ev;
+  }
+
+  return { recognise, isClusterLogger, matchAll };
+}
