@@ -75,6 +75,21 @@ export interface CompiledPattern {
   pointer: string;
   /** Named groups the regex (and nextLine) capture. */
   groups: Set<string>;
+  /** `regex` with its named groups made plain (no `groups` object per match), and where each field is. */
+  fast: RegExp;
+  slots: Slots;
+  nextFast?: RegExp;
+  nextSlots?: Slots;
+}
+
+/** Capture-group number of each record field in a pattern (0: not captured). */
+export interface Slots {
+  time: number;
+  level: number;
+  thread: number;
+  logger: number;
+  method: number;
+  message: number;
 }
 
 export interface CompiledFormat {
@@ -203,10 +218,16 @@ export function compileFormatGrammar(name: string, json: unknown, file: string):
     if (p.json !== undefined && !isObject(p.json)) throw schema(`${pp}/json`, 'json must map record fields to JSON keys');
     if (groups.has('time') && !timestamp && !p.json) throw schema(`${pp}/pattern`, 'captures "time" but the grammar has no "timestamp" block');
     if (p.json?.time !== undefined && !timestamp) throw schema(`${pp}/json/time`, 'reads "time" but the grammar has no "timestamp" block');
+    const fastMain = unnamed(regex);
+    const fastNext = nextLine ? unnamed(nextLine) : undefined;
     patterns.push({
       name: pname,
       regex,
       nextLine,
+      fast: fastMain.regex,
+      slots: fastMain.slots,
+      nextFast: fastNext?.regex,
+      nextSlots: fastNext?.slots,
       json: p.json,
       firstChars: p.flags?.includes('i') ? undefined : firstCharsOf(String(p.pattern), timestamp, levels),
       pointer: pp,
@@ -242,6 +263,52 @@ export function compileFormatGrammar(name: string, json: unknown, file: string):
 
 function isObject(v: unknown): v is Record<string, any> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * The same regex with `(?<name>` turned into `(`, plus the group number of each record field.
+ * Walks the source: escapes and character classes are skipped, `(?:`, `(?=`, `(?!`, `(?<=`, `(?<!`
+ * do not capture.
+ */
+function unnamed(re: RegExp): { regex: RegExp; slots: Slots } {
+  const src = re.source;
+  const slots: Slots = { time: 0, level: 0, thread: 0, logger: 0, method: 0, message: 0 };
+  let out = '';
+  let n = 0;
+  let inClass = false;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c === '\\') {
+      out += c + (src[i + 1] ?? '');
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      out += c;
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+      out += c;
+      continue;
+    }
+    if (c === '(') {
+      if (src[i + 1] !== '?') {
+        n++;
+      } else if (src[i + 2] === '<' && src[i + 3] !== '=' && src[i + 3] !== '!') {
+        const end = src.indexOf('>', i);
+        const name = src.slice(i + 3, end);
+        n++;
+        if (name in slots) slots[name as keyof Slots] = n;
+        out += '(';
+        i = end;
+        continue;
+      }
+    }
+    out += c;
+  }
+  return { regex: new RegExp(out, re.flags), slots };
 }
 
 function namedGroups(source: string): string[] {
@@ -310,6 +377,55 @@ function hasTopLevelAlternation(s: string): boolean {
     } else if (c === '|' && depth === 0) return true;
   }
   return false;
+}
+
+/** Clears `out` and fills it from one match array. */
+function fill(m: RegExpExecArray, slots: Slots, out: MatchFields): void {
+  out.time = slots.time ? m[slots.time] : undefined;
+  out.level = slots.level ? m[slots.level] : undefined;
+  out.thread = slots.thread ? m[slots.thread] : undefined;
+  out.logger = slots.logger ? m[slots.logger] : undefined;
+  out.method = slots.method ? m[slots.method] : undefined;
+  out.message = slots.message ? m[slots.message] : undefined;
+  out.trace = undefined;
+}
+
+/**
+ * Hot-path match: fills `out` (reused by the caller, no allocation beyond the match array) and
+ * returns true when `text` is a start line of this pattern (its first line, for a nextLine pattern).
+ */
+export function matchInto(p: CompiledPattern, text: string, out: MatchFields): boolean {
+  if (p.firstChars !== undefined && !p.firstChars.has(text.charCodeAt(0))) return false;
+  if (p.json) {
+    const f = matchPattern(p, text);
+    if (!f) return false;
+    out.time = f.time;
+    out.level = f.level;
+    out.thread = f.thread;
+    out.logger = f.logger;
+    out.method = f.method;
+    out.message = f.message;
+    out.trace = f.trace;
+    return true;
+  }
+  const m = p.fast.exec(text);
+  if (!m) return false;
+  fill(m, p.slots, out);
+  return true;
+}
+
+/** Matches the second line of a nextLine pattern, adding its captured fields to `out`. */
+export function matchNextInto(p: CompiledPattern, text: string, out: MatchFields): boolean {
+  const m = p.nextFast?.exec(text);
+  if (!m) return false;
+  const s = p.nextSlots!;
+  if (s.time) out.time = m[s.time];
+  if (s.level) out.level = m[s.level];
+  if (s.thread) out.thread = m[s.thread];
+  if (s.logger) out.logger = m[s.logger];
+  if (s.method) out.method = m[s.method];
+  if (s.message) out.message = m[s.message];
+  return true;
 }
 
 /**

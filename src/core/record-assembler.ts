@@ -12,7 +12,7 @@
 
 import { LensError } from './errors.js';
 import { detectFormat, detectPrefix, splitPrefix } from './format-detect.js';
-import { matchPattern, type CompiledFormat, type CompiledPattern, type MatchFields } from './format-grammar.js';
+import { matchInto, matchNextInto, type CompiledFormat, type CompiledPattern, type MatchFields } from './format-grammar.js';
 import { checkTimeZone, localTimeZone, TimeReader, type DateOrder } from './timestamp.js';
 import type { Line, LogRecord } from './types.js';
 
@@ -93,6 +93,8 @@ class Assembler implements RecordAssembler {
   private blanks = 0;
   private omitted = 0;
   private held: Held | undefined;
+  /** Fields of the last start-line match (reused: no allocation per line). */
+  private readonly scratch: MatchFields = {};
 
   constructor(opts: RecordAssemblerOptions, sink: RecordSink) {
     if (!opts || !Array.isArray(opts.formats)) throw invalid('formats', 'must be an array of compiled format grammars', opts?.formats);
@@ -181,8 +183,7 @@ class Assembler implements RecordAssembler {
       this.reader = new TimeReader(fmt.timestamp, { tz: this.tz, dateOrder: this.dateOrder });
       if (fmt.timestamp.hasOrder && !this.dateOrder) {
         for (const t of stripped) {
-          const hit = this.matchStart(t);
-          if (hit?.fields.time !== undefined) this.reader.learn(hit.fields.time);
+          if (this.matchStart(t) && this.scratch.time !== undefined) this.reader.learn(this.scratch.time);
           if (this.reader.evidence) break;
         }
       }
@@ -192,17 +193,17 @@ class Assembler implements RecordAssembler {
     for (const l of buffered) this.process(l);
   }
 
-  private matchStart(text: string): { pattern: CompiledPattern; fields: MatchFields } | undefined {
+  /** The pattern whose start line `text` is (its fields in `this.scratch`), or undefined. */
+  private matchStart(text: string): CompiledPattern | undefined {
     const ps = this.fmt!.patterns;
+    const out = this.scratch;
     const first = ps[this.last];
-    let fields = matchPattern(first, text);
-    if (fields) return { pattern: first, fields };
+    if (matchInto(first, text, out)) return first;
     for (let i = 0; i < ps.length; i++) {
       if (i === this.last) continue;
-      fields = matchPattern(ps[i], text);
-      if (fields) {
+      if (matchInto(ps[i], text, out)) {
         this.last = i;
-        return { pattern: ps[i], fields };
+        return ps[i];
       }
     }
     return undefined;
@@ -226,10 +227,8 @@ class Assembler implements RecordAssembler {
     if (this.held) {
       const h = this.held;
       this.held = undefined;
-      const m2 = prefix === h.prefix ? h.pattern.nextLine!.exec(text) : null;
-      if (m2) {
-        const fields = m2.groups ? { ...h.fields, ...m2.groups } : h.fields;
-        this.start(h.line, h.prefix, h.pattern, fields, 2);
+      if (prefix === h.prefix && matchNextInto(h.pattern, text, h.fields)) {
+        this.start(h.line, h.prefix, h.pattern, h.fields, 2);
         return;
       }
       // No second line: the held line was not a record start after all.
@@ -246,8 +245,8 @@ class Assembler implements RecordAssembler {
     }
     const hit = this.matchStart(text);
     if (hit) {
-      if (hit.pattern.nextLine) this.held = { line, text, prefix, pattern: hit.pattern, fields: hit.fields };
-      else this.start(line, prefix, hit.pattern, hit.fields, 1);
+      if (hit.nextLine) this.held = { line, text, prefix, pattern: hit, fields: { ...this.scratch } };
+      else this.start(line, prefix, hit, this.scratch, 1);
       return;
     }
     this.nonStart(line, text, prefix);
