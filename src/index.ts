@@ -13,3 +13,5 @@ export { LensError, formatLensError, type LensErrorCode } from './core/errors.js
 export { ClusterModel, type ModelOptions } from './core/model/cluster-model.js';
 export type { ClusterEvent, ClusterEventType, InputStats, Level, Line, LogRecord, Member } from './core/types.js';
 export type * from './core/snapshot.js';
+export { follow, isFollowableLogFile, type Follower, type FollowEvent, type FollowOptions, type OpenReason } from './io/follower.js';
+export { LiveSession, type LiveOptions } from './pipeline/live.js';
