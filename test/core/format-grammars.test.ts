@@ -6,7 +6,7 @@ import { basename, join, relative } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { LensError, formatLensError } from '../../src/core/errors.js';
-import { compileFormatGrammar, matchPattern, type CompiledFormat } from '../../src/core/format-grammar.js';
+import { compileFormatGrammar, matchInto, matchPattern, type CompiledFormat, type MatchFields } from '../../src/core/format-grammar.js';
 import { checkFormatSamples } from '../../src/core/format-samples.js';
 import { bundledFormats, formatFiles, ROOT } from './format-test-helpers.js';
 
@@ -95,6 +95,45 @@ function firstError(file: string): LensError {
   expect(errors.length).toBeGreaterThan(0);
   return errors[0];
 }
+
+describe('pattern compilation', () => {
+  it('the hot-path regex finds each field where the named regex does', () => {
+    const f = compileFormatGrammar(
+      'x',
+      {
+        title: 't',
+        description: 'd',
+        patterns: {
+          p: { pattern: '^(a|b)(?<=[ab])[(\\]]\\((?:x)(?<thread>[^)]*)\\) (?!z)(?<level>\\w+)(?<message>.*)$', flags: 's' },
+        },
+        samples: [],
+      },
+      'f.json',
+    );
+    const p = f.patterns[0];
+    const text = 'a](x worker[1] ) INFO rest\u2028of it';
+    const out: MatchFields = {};
+    expect(matchInto(p, text, out)).toBe(true);
+    expect(out).toMatchObject({ thread: ' worker[1] ', level: 'INFO', message: ' rest\u2028of it' });
+    expect(matchPattern(p, text)).toMatchObject({ thread: ' worker[1] ', level: 'INFO', message: ' rest\u2028of it' });
+    expect(p.slots).toEqual({ time: 0, level: 3, thread: 2, logger: 0, method: 0, message: 4 });
+    expect(matchInto(p, 'c](x) y', out)).toBe(false);
+  });
+
+  it('skips patterns by their first character only when that is certain', () => {
+    const byName = new Map(bundledFormats().map((f) => [f.name, f]));
+    const first = (fmt: string, pat: string): string | undefined => {
+      const set = byName.get(fmt)!.patterns.find((p) => p.name === pat)!.firstChars;
+      return set ? [...set].map((c) => String.fromCharCode(c)).sort().join('') : undefined;
+    };
+    expect(first('juli_oneline', 'std')).toBe('0123456789');
+    expect(first('debian_systemd', 'std')).toBe('<');
+    expect(first('logback_embedded', 'std')).toBe('[');
+    expect(first('juli_json', 'json')).toBe('{');
+    expect(first('juli_verbatim', 'message')).toBeUndefined();
+    expect(first('jul_simple', 'bare')).toContain('信');
+  });
+});
 
 describe('bad grammars', () => {
   const cases: [string, string, string][] = [
