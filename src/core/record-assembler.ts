@@ -44,7 +44,12 @@ export interface RecordSink {
 
 export interface RecordAssembler {
   push(line: Line): void;
-  /** Emits the pending record now (a live follower calls this after an idle timeout). */
+  /**
+   * Emits the pending record now (a live follower calls this after an idle timeout). Before the
+   * format is decided it decides on the buffered lines if any of them matches a format (else it
+   * keeps buffering). A JUL header still waiting for its second line stays pending. Continuation
+   * lines that arrive after their record was flushed have nothing to attach to: they go to unparsed.
+   */
   flush(): void;
   /** End of input: decides the format if still undecided, emits everything. */
   end(): void;
