@@ -71,7 +71,8 @@ export function App({ source, live, getEvidenceText, formatTime: formatTimeProp,
   const range = useMemo(() => fullRange(snapshot), [snapshot]);
   const findings = useMemo(() => sortFindings(snapshot.findings), [snapshot.findings]);
   const transfers = useMemo(() => sortTransfers(snapshot.transfers), [snapshot.transfers]);
-  const eventRows = useMemo(() => toEventRows(events, maxEvents), [events, maxEvents]);
+  // Keyed on the read (not the array), since a source may append to the same array in place.
+  const eventRows = useMemo(() => toEventRows(events, maxEvents), [data, maxEvents]);
   const shownEvents = useMemo(() => filterEventRows(eventRows, state.filter), [eventRows, state.filter]);
   const timelineRows = useMemo(() => {
     const observers = new Set(snapshot.nodes.map((n) => n.name));

@@ -6,8 +6,13 @@ import type { ClusterEvent } from '../core/types.js';
 /** What the dashboard displays: a model snapshot plus the recent recognised events. */
 export interface DashboardData {
   snapshot: ClusterSnapshot;
-  /** Recognised events in time order; the dashboard shows only the last `maxEvents`. */
+  /**
+   * Recognised events in time order; the dashboard shows only the last `maxEvents`. The source
+   * may append to the same array in place: the dashboard copies what it shows when it reads.
+   */
   events: readonly ClusterEvent[];
+  /** When the source last changed (epoch ms), shown by the live marker; default: when it was read. */
+  lastUpdateMs?: number;
 }
 
 /**

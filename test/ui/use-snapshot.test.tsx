@@ -82,3 +82,26 @@ describe('useSnapshot', () => {
     }
   });
 });
+
+describe('useSnapshot with a source that appends in place', () => {
+  it('shows events appended to the same array, and the source’s own update time', async () => {
+    const snapshot = synthesisedSnapshot();
+    const events = synthesisedEvents().slice(0, 5);
+    const more = synthesisedEvents().slice(5);
+    const data: DashboardData = { snapshot, events, lastUpdateMs: Date.parse('2026-11-26T15:09:00Z') };
+    const listeners = new Set<() => void>();
+    const source: DashboardSource = { getSnapshot: () => data, subscribe: (cb) => (listeners.add(cb), () => listeners.delete(cb)) };
+    const r = render(<App source={source} live rows={40} formatTime={utc} />);
+    try {
+      r.stdin.write('\u001b[Z'); // Shift-Tab: events pane
+      await waitForFrame(r.lastFrame, (f) => f.includes('5 events') && f.includes('updated 15:09:00'));
+      events.push(...more);
+      data.lastUpdateMs = Date.parse('2026-11-26T15:09:05Z');
+      for (const cb of listeners) cb();
+      const frame = await waitForFrame(r.lastFrame, (f) => f.includes(`${events.length} events`));
+      expect(frame).toContain('updated 15:09:05');
+    } finally {
+      r.unmount();
+    }
+  });
+});

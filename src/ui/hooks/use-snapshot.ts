@@ -2,8 +2,31 @@ import { useEffect, useState } from 'react';
 import type { DashboardData, DashboardSource } from '../types.js';
 
 export interface SnapshotState extends DashboardData {
-  /** Wall-clock time (epoch ms) when this data was read from the source. */
+  /** When the data last changed: the source's `lastUpdateMs`, else when it was read (epoch ms). */
   updatedAt: number;
+  /** Length and last element of `events` when read (the source may append in place). */
+  eventsLength: number;
+  lastEvent: unknown;
+}
+
+function stateOf(data: DashboardData, now: () => number): SnapshotState {
+  const { events } = data;
+  return {
+    ...data,
+    updatedAt: data.lastUpdateMs || now(),
+    eventsLength: events.length,
+    lastEvent: events[events.length - 1],
+  };
+}
+
+function unchanged(prev: SnapshotState, data: DashboardData): boolean {
+  return (
+    prev.snapshot === data.snapshot &&
+    prev.events === data.events &&
+    prev.eventsLength === data.events.length &&
+    prev.lastEvent === data.events[data.events.length - 1] &&
+    (data.lastUpdateMs === undefined || prev.lastUpdateMs === data.lastUpdateMs)
+  );
 }
 
 /**
@@ -12,7 +35,7 @@ export interface SnapshotState extends DashboardData {
  * computed here: `getSnapshot()` hands over what the source already computed.
  */
 export function useSnapshot(source: DashboardSource, intervalMs = 250, now: () => number = Date.now): SnapshotState {
-  const [state, setState] = useState<SnapshotState>(() => ({ ...source.getSnapshot(), updatedAt: now() }));
+  const [state, setState] = useState<SnapshotState>(() => stateOf(source.getSnapshot(), now));
 
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -23,9 +46,7 @@ export function useSnapshot(source: DashboardSource, intervalMs = 250, now: () =
       if (disposed) return;
       lastRead = Date.now();
       const data = source.getSnapshot();
-      setState((prev) =>
-        prev.snapshot === data.snapshot && prev.events === data.events ? prev : { ...data, updatedAt: now() },
-      );
+      setState((prev) => (unchanged(prev, data) ? prev : stateOf(data, now)));
     };
     const onChange = (): void => {
       if (timer !== undefined || disposed) return;
