@@ -397,10 +397,14 @@ function compileTemplate(o: {
       const arg: TemplateArg = { name, type: typeName, group: `a${args.length}` };
       args.push(arg);
       groups.set(name, arg);
-      src += `(?<${arg.group}>${argSource(typeName, next)})`;
+      // White space before an argument is taken by the space run: a text or date argument does not
+      // start with it, so the two cannot share characters (no polynomial backtracking).
+      const prevPiece = pieces[i - 1];
+      const guard = prevPiece?.space && (typeName === 'text' || typeName === 'date') ? `(?!${WS})` : '';
+      src += `(?<${arg.group}>${guard}${argSource(typeName, next)})`;
     }
   });
-  src += `${WS}*$`;
+  src += '$';
   let regex: RegExp;
   try {
     regex = new RegExp(src, 'u');
@@ -427,6 +431,13 @@ function compileTemplate(o: {
   };
 }
 
+const TRAILING_SPACE = /[ \t\r\u00A0\u202F]+$/;
+
+/** The message without trailing white space (templates are matched up to their last character). */
+export function trimEnd(message: string): string {
+  return TRAILING_SPACE.test(message) ? message.replace(TRAILING_SPACE, '') : message;
+}
+
 function toInt(text: string): number {
   return Number(text.replace(/[^\d-]/g, ''));
 }
@@ -436,7 +447,7 @@ function toInt(text: string): number {
  * undefined when it does not match (including a member argument that does not parse).
  */
 export function matchTemplate(t: CompiledTemplate, message: string): Record<string, unknown> | undefined {
-  const m = t.regex.exec(message);
+  const m = t.regex.exec(trimEnd(message));
   if (!m) return undefined;
   const out: Record<string, unknown> = { ...t.constants };
   const groups = m.groups ?? {};

@@ -2,7 +2,7 @@
 // a logger pre-check before any regex, then a literal-prefix index so each message meets few regexes.
 
 import type { CompiledEventGrammar, CompiledTemplate } from './event-grammar.js';
-import { matchTemplate } from './event-grammar.js';
+import { matchTemplate, trimEnd } from './event-grammar.js';
 import { isoWithOffset } from './iso-time.js';
 import type { ClusterEvent, LogRecord } from './types.js';
 
@@ -41,7 +41,7 @@ function keyOf(message: string): string {
 export function firstLine(message: string): string {
   const nl = message.indexOf('\n');
   const line = nl < 0 ? message : message.slice(0, nl);
-  return line.replace(/\r$/, '').replace(/^[ \t]+/, '');
+  return trimEnd(line).replace(/^[ \t]+/, '');
 }
 
 export function isClusterLogger(logger?: string): boolean {

@@ -250,3 +250,16 @@ describe('real logs', () => {
     expect(e.some((x) => x.type === 'server-stopping')).toBe(true);
   });
 });
+
+describe('regex cost on crafted lines', () => {
+  it('every template answers quickly on long adversarial messages', () => {
+    const templates = grammars.flatMap((g) => g.templates);
+    const t0 = performance.now();
+    for (const t of templates) {
+      for (const tail of ['a '.repeat(3000), '['.repeat(3000), ']'.repeat(3000), ' '.repeat(6000) + 'x', '[a]'.repeat(2000) + '[']) {
+        t.regex.exec(t.prefix + tail);
+      }
+    }
+    expect(performance.now() - t0).toBeLessThan(5000);
+  });
+});
