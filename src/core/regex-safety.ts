@@ -4,6 +4,8 @@
 
 import { checkSync } from 'recheck';
 import { LensError } from './errors.js';
+import type { CompiledEventGrammar } from './event-grammar.js';
+import type { CompiledFormat } from './format-grammar.js';
 
 export interface RegexToCheck {
   source: string;
@@ -44,4 +46,23 @@ export function checkRegexSafety(regexes: RegexToCheck[]): LensError[] {
     }
   }
   return errors;
+}
+
+/** Every regex a set of grammars runs on log text, with where it is written. */
+export function grammarRegexes(formats: readonly CompiledFormat[], events: readonly CompiledEventGrammar[]): RegexToCheck[] {
+  const out: RegexToCheck[] = [];
+  for (const f of formats) {
+    for (const p of f.patterns) {
+      out.push({ source: p.regex.source, flags: p.regex.flags, file: f.file, pointer: `${p.pointer}/pattern` });
+      if (p.nextLine) out.push({ source: p.nextLine.source, flags: p.nextLine.flags, file: f.file, pointer: `${p.pointer}/next-line` });
+    }
+    f.trace.forEach((r, i) => out.push({ source: r.source, flags: r.flags, file: f.file, pointer: `/${f.name}/multiline/trace/${i}` }));
+    f.continuation.forEach((r, i) =>
+      out.push({ source: r.source, flags: r.flags, file: f.file, pointer: `/${f.name}/multiline/continuation/${i}` }),
+    );
+  }
+  for (const g of events) {
+    for (const t of g.templates) out.push({ source: t.regex.source, flags: t.regex.flags, file: t.file, pointer: t.pointer });
+  }
+  return out;
 }

@@ -11,7 +11,7 @@ import { compileFormatGrammar, type CompiledFormat } from '../core/format-gramma
 import { compileEventGrammar, type CompiledEventGrammar } from '../core/event-grammar.js';
 import { checkFormatSamples } from '../core/format-samples.js';
 import { checkEventSamples } from '../core/event-samples.js';
-import { checkRegexSafety } from '../core/regex-safety.js';
+import { checkRegexSafety, grammarRegexes } from '../core/regex-safety.js';
 
 export interface Grammars {
   formats: CompiledFormat[];
@@ -41,20 +41,50 @@ function validatorFor(kind: Kind): ValidateFunction {
 
 let bundled: Grammars | undefined;
 
-/** Synchronous load (grammar files are small); the bundled set is cached. */
+/** Synchronous load (grammar files are small); the bundled set is cached. Throws the first problem. */
 export function loadGrammarsSync(extraPaths: string[] = []): Grammars {
-  if (!bundled) bundled = loadFiles(listGrammarFiles(BUNDLED_GRAMMARS), true);
+  if (!bundled) {
+    const set = loadFiles(listGrammarFiles(BUNDLED_GRAMMARS));
+    checkOrThrow([...checkFormatSamples(set.formats), ...checkEventSamples(set.events)]);
+    bundled = set;
+  }
   if (extraPaths.length === 0) return bundled;
-  const extra = loadFiles(extraPaths.flatMap(listGrammarFiles), false);
-  const formats = [...extra.formats, ...bundled.formats.filter((f) => !extra.formats.some((e) => e.name === f.name))];
-  const events = [...bundled.events.filter((g) => !extra.events.some((e) => e.name === g.name)), ...extra.events];
-  checkOrThrow([...checkFormatSamples(formats), ...checkEventSamples(events)]);
-  return { formats, events, files: [...bundled.files, ...extra.files] };
+  const extra = loadFiles(extraPaths.flatMap(listGrammarFiles));
+  // User grammars are checked for catastrophic backtracking at load; the bundled ones by the tests.
+  checkOrThrow(checkRegexSafety(grammarRegexes(extra.formats, extra.events)));
+  const merged = mergeSets(bundled, extra);
+  checkOrThrow([...checkFormatSamples(merged.formats), ...checkEventSamples(merged.events)]);
+  return merged;
 }
 
 /** Loads the bundled grammars and `extraPaths` (files or directories of `.json` grammars). */
 export async function loadGrammars(extraPaths: string[] = []): Promise<Grammars> {
   return loadGrammarsSync(extraPaths);
+}
+
+export interface GrammarTestResult {
+  grammars: Grammars;
+  samples: number;
+  errors: LensError[];
+}
+
+/** Runs every sample of every grammar (bundled and extra) and returns all problems, not just the first. */
+export function testGrammars(extraPaths: string[] = [], opts: { checkSafety?: boolean } = {}): GrammarTestResult {
+  const base = loadFiles(listGrammarFiles(BUNDLED_GRAMMARS));
+  const extra = loadFiles(extraPaths.flatMap(listGrammarFiles));
+  const grammars = mergeSets(base, extra);
+  const errors = [...checkFormatSamples(grammars.formats), ...checkEventSamples(grammars.events)];
+  if (opts.checkSafety) errors.push(...checkRegexSafety(grammarRegexes(grammars.formats, grammars.events)));
+  const samples =
+    grammars.formats.reduce((n, f) => n + f.samples.length, 0) + grammars.events.reduce((n, g) => n + g.samples.length, 0);
+  return { grammars, samples, errors };
+}
+
+/** Extra grammars replace bundled ones of the same name; extra formats are tried first. */
+function mergeSets(base: Grammars, extra: Grammars): Grammars {
+  const formats = [...extra.formats, ...base.formats.filter((f) => !extra.formats.some((e) => e.name === f.name))];
+  const events = [...base.events.filter((g) => !extra.events.some((e) => e.name === g.name)), ...extra.events];
+  return { formats, events, files: [...base.files, ...extra.files] };
 }
 
 function listGrammarFiles(path: string): string[] {
@@ -79,7 +109,7 @@ function listGrammarFiles(path: string): string[] {
   return [...new Set(out)];
 }
 
-function loadFiles(files: string[], isBundled: boolean): Grammars {
+function loadFiles(files: string[]): Grammars {
   const formats: CompiledFormat[] = [];
   const events: CompiledEventGrammar[] = [];
   for (const file of files) {
@@ -102,8 +132,6 @@ function loadFiles(files: string[], isBundled: boolean): Grammars {
       else events.push(compileEventGrammar(name, body, file));
     }
   }
-  if (!isBundled) checkOrThrow(checkRegexSafety(formats, events));
-  if (isBundled) checkOrThrow([...checkFormatSamples(formats), ...checkEventSamples(events)]);
   return { formats, events, files };
 }
 
