@@ -23,7 +23,7 @@ const KIND_TO_EVENT: Record<string, (ev: ClusterEvent) => boolean> = {
   fd_verify: (e) => e.type === 'member-verify',
   fd_member_disappeared: (e) => e.type === 'member-verified' && e.verdict === 'disappeared',
   fd_suspect_alive: (e) => e.type === 'member-suspect' && e.verdict === 'alive',
-  member_send_suspect: (e) => e.type === 'send-failed' && /Member send is failing/.test(e.message),
+  member_send_suspect: (e) => e.type === 'send-failed' && String(e.reason).startsWith('suspect'),
   cluster_start: (e) => e.type === 'cluster-starting',
   cluster_start_failed: (e) => e.type === 'cluster-start-failed',
   server_version: (e) => e.type === 'server-version',
