@@ -27,7 +27,7 @@ const KIND_TO_EVENT: Record<string, (ev: ClusterEvent) => boolean> = {
   cluster_start: (e) => e.type === 'cluster-starting',
   cluster_start_failed: (e) => e.type === 'cluster-start-failed',
   server_version: (e) => e.type === 'server-version',
-  shutdown_command: (e) => e.type === 'server-stopping' && /shutdown command/.test(e.message),
+  shutdown_command: (e) => e.type === 'server-stopping' && e.stage === 'shutdown-command',
 };
 
 const scenarios = readIndexCounts();
