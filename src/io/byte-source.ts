@@ -1,8 +1,8 @@
 // Reads an input's bytes in large chunks: plain files, gzip (recognised by its magic bytes, not
 // its name), FIFOs and stdin.
 
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { LensError } from '../core/errors.js';
@@ -16,34 +16,91 @@ export interface ByteSource {
   chunks(): AsyncIterable<Buffer>;
 }
 
+/** How long a FIFO without a writer is waited for before it is reported unreadable. */
+export const FIFO_WRITER_WAIT_MS = 2000;
+
 /** Opens `path` ('-' for stdin). Throws `INPUT_UNREADABLE` with the reason when it cannot be read. */
 export async function openByteSource(path: string, stdin: Readable = process.stdin): Promise<ByteSource> {
   if (path === '-') return streamSource(stdin, false);
-  let gzip = false;
-  let size: number | undefined;
+  let handle: FileHandle | undefined;
   try {
-    const handle = await open(path, 'r');
-    try {
-      const info = await handle.stat();
-      if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-      if (info.isFile()) {
-        size = info.size;
-        const head = Buffer.alloc(2);
-        const { bytesRead } = await handle.read(head, 0, 2, 0);
-        gzip = bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
-      }
-    } finally {
+    // One open for the probe and the read: a file removed or replaced in between cannot slip in.
+    // O_NONBLOCK: opening a FIFO that has no writer must not block (a blocked open cannot be undone).
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const info = await handle.stat();
+    if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if (info.isFIFO()) {
+      const fifo = handle;
+      handle = undefined;
+      return { gzip: false, chunks: () => fifoChunks(fifo, path) };
+    }
+    let gzip = false;
+    let size: number | undefined;
+    if (info.isFile()) {
+      size = info.size;
+      const head = Buffer.alloc(2);
+      const { bytesRead } = await handle.read(head, 0, 2, 0);
+      gzip = bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
+    }
+    if (!info.isFile()) {
+      // A character device or socket: read it in blocking mode like any reader would.
       await handle.close();
+      handle = await open(path, 'r');
+    }
+    const raw = handle.createReadStream({ start: info.isFile() ? 0 : undefined, highWaterMark: READ_CHUNK_BYTES });
+    handle = undefined; // the stream owns it now (autoClose)
+    if (!gzip) return { ...streamSource(raw, false), size };
+    const gunzip = createGunzip({ chunkSize: READ_CHUNK_BYTES });
+    raw.on('error', (err) => gunzip.destroy(err));
+    raw.pipe(gunzip);
+    return { ...streamSource(gunzip, true), size };
+  } catch (err) {
+    throw unreadable(path, err);
+  } finally {
+    await handle?.close().catch(() => {});
+  }
+}
+
+/**
+ * A FIFO opened without blocking: read() gives EAGAIN while a writer is connected but silent, and
+ * 0 when no writer is connected. Before the first writer shows up, wait for one (bounded); after
+ * that, 0 is the end of the input.
+ */
+async function* fifoChunks(handle: FileHandle, path: string): AsyncGenerator<Buffer> {
+  const buf = Buffer.allocUnsafe(64 * 1024);
+  const deadline = Date.now() + FIFO_WRITER_WAIT_MS;
+  let writerSeen = false;
+  try {
+    for (;;) {
+      let n: number;
+      try {
+        n = (await handle.read(buf, 0, buf.length, null)).bytesRead;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+        writerSeen = true;
+        await sleep(2);
+        continue;
+      }
+      if (n > 0) {
+        writerSeen = true;
+        yield Buffer.from(buf.subarray(0, n));
+      } else if (writerSeen) {
+        return;
+      } else if (Date.now() >= deadline) {
+        throw Object.assign(new Error('no writer'), { code: 'FIFO_NO_WRITER' });
+      } else {
+        await sleep(20);
+      }
     }
   } catch (err) {
     throw unreadable(path, err);
+  } finally {
+    await handle.close().catch(() => {});
   }
-  const raw = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
-  if (!gzip) return { ...streamSource(raw, false), size };
-  const gunzip = createGunzip({ chunkSize: READ_CHUNK_BYTES });
-  raw.on('error', (err) => gunzip.destroy(err));
-  raw.pipe(gunzip);
-  return { ...streamSource(gunzip, true), size };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function streamSource(stream: Readable, gzip: boolean): ByteSource {
@@ -62,10 +119,18 @@ const REASONS: Record<string, string> = {
   EISDIR: 'is a directory',
   Z_BUF_ERROR: 'the gzip data is truncated',
   Z_DATA_ERROR: 'the gzip data is corrupt',
+  ENOTDIR: 'a part of the path is not a directory',
+  ELOOP: 'too many levels of symbolic links',
+  ENXIO: 'no such device',
+  EIO: 'input/output error',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files',
+  FIFO_NO_WRITER: `a FIFO with no writer (waited ${FIFO_WRITER_WAIT_MS / 1000} s)`,
 };
 
 /** One clear line: which file, and why. */
 export function unreadable(path: string, err: unknown): LensError {
+  if (err instanceof LensError) return err;
   const code = (err as NodeJS.ErrnoException)?.code ?? '';
   const reason = REASONS[code] ?? (err instanceof Error ? err.message : String(err));
   return new LensError('INPUT_UNREADABLE', `${path}: ${reason}`, { file: path, reason });
