@@ -35,7 +35,7 @@ export async function runDashboard(source: DashboardSource, opts: RunDashboardOp
       stdout: opts.stdout ?? process.stdout,
       stderr: opts.stderr ?? process.stderr,
       maxFps: 12,
-      incrementalRendering: true,
+      incrementalRendering: false,
       patchConsole: false,
       exitOnCtrlC: true,
     },

@@ -24,8 +24,11 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): 'exit' | un
     else if (key.return) dispatch({ type: 'filter-commit' });
     else if (key.backspace || key.delete) dispatch({ type: 'filter-backspace' });
     else if (!key.ctrl && !key.meta && !key.tab && !key.upArrow && !key.downArrow && !key.leftArrow && !key.rightArrow && input) {
-      const text = safe(input);
+      // Typed fast or pasted, text and Enter can arrive in one chunk ("timeout\r"): the Enter still commits.
+      const [typed, ...rest] = input.split(/[\r\n]/);
+      const text = safe(typed);
       if (text) dispatch({ type: 'filter-input', text });
+      if (rest.length > 0) dispatch({ type: 'filter-commit' });
     }
     return undefined;
   }
@@ -63,9 +66,28 @@ export function useDashboardKeys(getContext: () => KeyContext): boolean {
   const { exit } = useApp();
   useInput(
     (input, key) => {
-      if (handleKey(input, key, getContext()) === 'exit') exit();
+      for (const [one, oneKey] of splitChunk(input, key)) {
+        if (handleKey(one, oneKey, getContext()) === 'exit') {
+          exit();
+          return;
+        }
+      }
     },
     { isActive: isRawModeSupported },
   );
   return isRawModeSupported;
+}
+
+/**
+ * ink hands over what one read returned: keys typed quickly (or sent by tmux) can arrive together,
+ * as "\t+" or "timeout\r". Outside the filter box each character is its own key press.
+ */
+export function splitChunk(input: string, key: Key): [string, Key][] {
+  if (input.length <= 1 || key.ctrl || key.meta || input.includes('\u001b')) return [[input, key]];
+  const plain = { ...key, tab: false, return: false, shift: false };
+  return [...input].map((ch): [string, Key] => {
+    if (ch === '\t') return ['', { ...plain, tab: true }];
+    if (ch === '\r' || ch === '\n') return ['', { ...plain, return: true }];
+    return [ch, plain];
+  });
 }
