@@ -16,6 +16,11 @@ export async function runAnalyze(args: CliArgs): Promise<number> {
     flapWindowMs: args.flapWindowMs,
   });
   const stdout = process.stdout;
+  if (collected.files.length === 0 && collected.errors.length > 0) {
+    // Nothing could be read at all: the error lines alone, no empty report.
+    reportInputErrors(collected.errors);
+    return 1;
+  }
   if (args.json) stdout.write(renderJson(snapshot));
   else if (args.csv) stdout.write(renderTransfersCsv(snapshot));
   else if (args.text || (!stdout.isTTY && !args.dashboard)) {

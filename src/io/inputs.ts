@@ -5,6 +5,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { glob } from 'tinyglobby';
 import { LensError } from '../core/errors.js';
+import { unreadable } from './byte-source.js';
 import { isLogFileName } from './log-files.js';
 
 export type InputKind = 'console' | 'dated' | 'other' | 'stdin';
@@ -29,11 +30,29 @@ const GLOB_CHARS = /[*?[\]{}]/;
 const DATED = /^catalina\.(\d{4}-\d{2}-\d{2})\.log(?:\.(\d+))?(?:\.gz)?$/;
 const CONSOLE = /^catalina\.out(?:\.(\d+))?(?:\.gz)?$/;
 
+export interface ExpandedInputs {
+  /** The inputs found, grouped by node and in reading order. */
+  inputs: InputFile[];
+  /** One `INPUT_NOT_FOUND` / `INPUT_UNREADABLE` error per argument that named nothing readable. */
+  errors: LensError[];
+}
+
 /** Expands the arguments; an argument that names nothing is an `INPUT_NOT_FOUND` error. */
 export async function resolveInputs(args: string[], opts: ResolveOptions = {}): Promise<InputFile[]> {
+  const { inputs, errors } = await expandInputs(args, opts);
+  if (errors.length > 0) throw errors[0];
+  return inputs;
+}
+
+/**
+ * Expands the arguments like `resolveInputs`, but an argument that names nothing (or a directory
+ * that cannot be listed) is reported in `errors` while the other arguments are still expanded.
+ */
+export async function expandInputs(args: string[], opts: ResolveOptions = {}): Promise<ExpandedInputs> {
   const maxDepth = opts.maxDepth ?? 3;
   const seen = new Set<string>();
   const found: string[] = [];
+  const errors: LensError[] = [];
   const add = (p: string): void => {
     const key = p === '-' ? '-' : resolve(p);
     if (!seen.has(key)) {
@@ -46,36 +65,55 @@ export async function resolveInputs(args: string[], opts: ResolveOptions = {}): 
       add('-');
       continue;
     }
-    const info = await stat(arg).catch(() => undefined);
-    if (info?.isDirectory()) {
-      const files = await listLogFiles(arg, maxDepth);
-      if (files.length === 0) {
-        throw new LensError('INPUT_NOT_FOUND', `${arg}: no catalina logs in this directory`, {
-          file: arg,
-          help: 'a directory is searched for catalina.out, catalina.*.log and *.out files (also .gz); name files directly to read others',
-        });
+    try {
+      const info = await stat(arg).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return undefined;
+        throw err;
+      });
+      if (info?.isDirectory()) {
+        const files = await listLogFiles(arg, maxDepth, errors);
+        if (files.length === 0) {
+          throw new LensError(
+            'INPUT_NOT_FOUND',
+            `${arg}: no catalina logs in this directory (looked for catalina.out, catalina.*.log and *.out, also .gz; name other files directly)`,
+            { file: arg },
+          );
+        }
+        files.forEach(add);
+      } else if (info) {
+        add(arg);
+      } else if (GLOB_CHARS.test(arg)) {
+        const matches = (await glob(arg, { onlyFiles: true, absolute: false, dot: false })).sort();
+        if (matches.length === 0) throw new LensError('INPUT_NOT_FOUND', `${arg}: the pattern matches no file`, { file: arg });
+        matches.forEach(add);
+      } else {
+        throw new LensError('INPUT_NOT_FOUND', `${arg}: no such file or directory`, { file: arg });
       }
-      files.forEach(add);
-    } else if (info) {
-      add(arg);
-    } else if (GLOB_CHARS.test(arg)) {
-      const matches = (await glob(arg, { onlyFiles: true, absolute: false, dot: false })).sort();
-      if (matches.length === 0) throw new LensError('INPUT_NOT_FOUND', `${arg}: the pattern matches no file`, { file: arg });
-      matches.forEach(add);
-    } else {
-      throw new LensError('INPUT_NOT_FOUND', `${arg}: no such file or directory`, { file: arg });
+    } catch (err) {
+      errors.push(err instanceof LensError ? err : unreadable(arg, err));
     }
   }
   const inputs = found.map((path) => describeInput(path, opts.nodes ?? {}));
-  return sortInputs(inputs);
+  return { inputs: sortInputs(inputs), errors };
 }
 
-async function listLogFiles(dir: string, depth: number): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+/**
+ * Lists a directory's log files. The top directory must be readable (else this throws); a
+ * subdirectory that cannot be listed is reported in `errors` and the rest is still listed.
+ */
+async function listLogFiles(dir: string, depth: number, errors: LensError[], top = true): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    if (top) throw err;
+    errors.push(unreadable(dir, err));
+    return [];
+  }
   const out: string[] = [];
   for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     const p = join(dir, e.name);
-    if (e.isDirectory() && depth > 0) out.push(...(await listLogFiles(p, depth - 1)));
+    if (e.isDirectory() && depth > 0) out.push(...(await listLogFiles(p, depth - 1, errors, false)));
     else if ((e.isFile() || e.isSymbolicLink() || e.isFIFO()) && isLogFileName(p)) out.push(p);
   }
   return out;

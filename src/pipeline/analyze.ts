@@ -32,5 +32,10 @@ export async function analyzeDetailed(paths: string | string[], opts: AnalyzeOpt
 
 /** The cluster model snapshot of `paths` (the `analyze --json` object). */
 export async function analyze(paths: string | string[], opts: AnalyzeOptions = {}): Promise<ClusterSnapshot> {
-  return (await analyzeDetailed(paths, opts)).snapshot;
+  const { snapshot, collected } = await analyzeDetailed(paths, opts);
+  // Unreadable inputs carry their error in snapshot.inputs; an argument that named nothing has no
+  // input to carry it, so it is thrown rather than lost.
+  const orphan = collected.errors.find((e) => !collected.inputs.some((i) => i.file === e.file));
+  if (orphan) throw orphan;
+  return snapshot;
 }

@@ -6,7 +6,7 @@ import { LensError } from '../core/errors.js';
 import { mergeByTime } from '../core/merge-events.js';
 import type { ClusterEvent, InputStats } from '../core/types.js';
 import { loadGrammarsSync, type Grammars } from '../io/grammar-files.js';
-import { resolveInputs } from '../io/inputs.js';
+import { expandInputs } from '../io/inputs.js';
 import { parseFile, type ParsedFile } from './parse-file.js';
 import { selectNodeFiles, type NodeFiles } from './select-files.js';
 import { validateReadOptions, type ReadOptions } from './options.js';
@@ -19,7 +19,7 @@ export interface Collected {
   events: ClusterEvent[];
   /** Per input accounting, with `used` and `note` filled in. */
   inputs: InputStats[];
-  /** Inputs that could not be read (to their end). */
+  /** Arguments that named nothing readable, and inputs that could not be read (to their end). */
   errors: LensError[];
 }
 
@@ -28,7 +28,8 @@ export async function collectEvents(paths: string | string[], options: ReadOptio
   const list = typeof paths === 'string' ? [paths] : paths;
   const nodes = { ...opts.nodes };
   if (opts.node && list.length === 1) nodes[opts.node] = list[0];
-  const inputs = await resolveInputs(list, { nodes });
+  // An argument that names nothing is reported in `errors`; the other arguments are still read.
+  const { inputs, errors: notFound } = await expandInputs(list, { nodes });
   const grammars = opts.grammarSet ?? loadGrammarsSync(opts.grammars ?? []);
   const parseOpts = {
     formats: grammars.formats,
@@ -52,7 +53,7 @@ export async function collectEvents(paths: string | string[], options: ReadOptio
   });
   const perNode = selected.map((n) => n.used.flatMap((f) => f.events));
   const events = mergeByTime(perNode).filter((ev) => inWindow(ev, opts.since, opts.until));
-  return { grammars, files, nodes: selected, events, inputs: stats, errors: files.flatMap((f) => (f.error ? [f.error] : [])) };
+  return { grammars, files, nodes: selected, events, inputs: stats, errors: [...notFound, ...files.flatMap((f) => (f.error ? [f.error] : []))] };
 }
 
 function inWindow(ev: ClusterEvent, since?: number, until?: number): boolean {
@@ -62,8 +63,13 @@ function inWindow(ev: ClusterEvent, since?: number, until?: number): boolean {
   return true;
 }
 
-/** The library's async iterator: every cluster event of `paths`, in time order across nodes. */
+/**
+ * The library's async iterator: every cluster event of `paths`, in time order across nodes. When
+ * an input could not be read (or an argument named nothing), the events of the others are yielded
+ * first, then the iterator throws that input's `LensError`.
+ */
 export async function* readEvents(paths: string | string[], options: ReadOptions = {}): AsyncGenerator<ClusterEvent> {
-  const { events } = await collectEvents(paths, options);
+  const { events, errors } = await collectEvents(paths, options);
   yield* events;
+  if (errors.length > 0) throw errors[0];
 }
