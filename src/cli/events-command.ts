@@ -1,3 +1,4 @@
+import { sanitizeForTerminal } from '../core/sanitize.js';
 import { collectEvents } from '../pipeline/read-events.js';
 import type { InputStats } from '../core/types.js';
 import type { CliArgs } from './args.js';
@@ -22,14 +23,18 @@ function flush(lines: string[]): void {
   lines.length = 0;
 }
 
-/** `lines = recordLines + unparsed`, spelled out per input. */
+/**
+ * `lines = recordLines + unparsed`, spelled out per input. Written to a terminal, so every name in
+ * it is sanitised: JSON.stringify escapes C0 controls but not C1 controls or bidi overrides.
+ */
 export function statsLine(s: InputStats): string {
+  const t = (text: unknown): string => sanitizeForTerminal(String(text));
   const events = Object.entries(s.events)
-    .map(([k, v]) => `${k}=${v}`)
+    .map(([k, v]) => `${t(k)}=${v}`)
     .join(' ');
-  const used = s.used === false ? ` (not used: ${s.note})` : '';
+  const used = s.used === false ? ` (not used: ${t(s.note)})` : '';
   return (
-    `${JSON.stringify(s.file)} node=${s.node} format=${s.format ?? '-'} lines=${s.lines} records=${s.records} ` +
+    `${t(JSON.stringify(s.file))} node=${t(s.node)} format=${t(s.format ?? '-')} lines=${s.lines} records=${s.records} ` +
     `recordLines=${s.recordLines} unparsed=${s.unparsed} invalidUtf8=${s.invalidUtf8} truncated=${s.truncatedLines} ` +
     `unrecognisedCluster=${s.unrecognisedCluster}${events ? ` ${events}` : ''}${used}`
   );

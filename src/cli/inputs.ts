@@ -2,6 +2,7 @@
 
 import { fstatSync } from 'node:fs';
 import { join } from 'node:path';
+import { sanitizeForTerminal } from '../core/sanitize.js';
 import { PACKAGE_ROOT } from '../io/grammar-files.js';
 import type { CliArgs } from './args.js';
 import type { ReadOptions } from '../pipeline/options.js';
@@ -43,7 +44,11 @@ export function useColor(args: CliArgs, stream: NodeJS.WriteStream): boolean {
   return stream.isTTY === true;
 }
 
-/** One line per unreadable input on stderr. */
+/** One line per unreadable input on stderr: `catalina-lens: FILE: reason`, sanitised (file names are untrusted too). */
 export function reportInputErrors(errors: { message: string }[]): void {
-  for (const e of errors) process.stderr.write(`catalina-lens: ${e.message}\n`);
+  for (const e of errors) process.stderr.write(`${inputErrorLine(e)}\n`);
+}
+
+export function inputErrorLine(e: { message: string }): string {
+  return `catalina-lens: ${sanitizeForTerminal(e.message.replace(/\r?\n/g, ' '))}`;
 }

@@ -3,6 +3,7 @@
 // (0 done, 1 an input could not be read, 2 usage, 3 --fail-on matched).
 
 import { LensError, formatLensError } from '../core/errors.js';
+import { sanitizeLines } from '../core/sanitize.js';
 import { VERSION } from '../version.js';
 import { parseCli, UsageError } from './args.js';
 import { HELP } from './help.js';
@@ -32,15 +33,22 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function report(err: unknown): number {
+  // Messages may carry file names and log text: every line is sanitised before it reaches a terminal.
   if (err instanceof UsageError) {
-    process.stderr.write(`catalina-lens: ${err.message}\nTry 'catalina-lens --help'.\n`);
+    process.stderr.write(`catalina-lens: ${sanitizeLines(err.message)}\nTry 'catalina-lens --help'.\n`);
     return EXIT.usage;
   }
   if (err instanceof LensError) {
-    process.stderr.write(`${formatLensError(err)}\n`);
+    // An input that cannot be read is one line: `catalina-lens: FILE: reason`.
+    if (err.code === 'INPUT_NOT_FOUND' || err.code === 'INPUT_UNREADABLE') {
+      process.stderr.write(`catalina-lens: ${sanitizeLines(err.message)}\n`);
+      return EXIT.input;
+    }
+    process.stderr.write(`${sanitizeLines(formatLensError(err))}\n`);
     return err.code.startsWith('GRAMMAR_') || err.code === 'INVALID_OPTION' ? EXIT.usage : EXIT.input;
   }
-  process.stderr.write(`catalina-lens: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  process.stderr.write(`catalina-lens: internal error: ${sanitizeLines(text)}\n`);
   return EXIT.input;
 }
 

@@ -14,3 +14,11 @@ export function sanitizeForTerminal(text: string): string {
   if (!/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(text)) return text;
   return text.replace(ESCAPE_SEQUENCE, '').replace(/\t/g, ' ').replace(CONTROL_CHARS, '');
 }
+
+/** `sanitizeForTerminal` applied to each line of a multi-line text; the line breaks are kept. */
+export function sanitizeLines(text: string): string {
+  return text
+    .split(/\r?\n/)
+    .map((line) => sanitizeForTerminal(line))
+    .join('\n');
+}
