@@ -1,113 +1,141 @@
-import { open } from 'node:fs/promises';
+// `catalina-lens tail`: follows files and directories live. A terminal gets the dashboard;
+// otherwise (or with --ndjson / --text) one line per event, written as each event is recognised.
+
+import { once } from 'node:events';
 import type { ClusterEvent } from '../core/types.js';
 import { LiveSession } from '../pipeline/live.js';
 import type { CliArgs } from './args.js';
+import { UsageError } from './args.js';
 import { failOnMatches } from './analyze-command.js';
 import { formatEventLine } from './event-line.js';
 import { readOptions } from './inputs.js';
-import { resolveInputs } from '../io/inputs.js';
-import { EvidenceIndex } from './evidence.js';
-import { UsageError } from './args.js';
+
+/** `--fail-on` looks at the model at most this often (a snapshot derives every finding). */
+const FAIL_ON_CHECK_MS = 100;
+/** Evidence texts kept for the dashboard's finding details (the oldest are dropped). */
+const MAX_EVIDENCE = 20_000;
 
 export async function runTail(args: CliArgs): Promise<number> {
   if (args.paths.length === 0) throw new UsageError('tail needs at least one file or directory to follow');
   const stdout = process.stdout;
   const mode = args.ndjson ? 'ndjson' : args.text ? 'text' : args.dashboard || stdout.isTTY ? 'dashboard' : 'ndjson';
-  const evidence = new EvidenceIndex();
+  const evidence = new Map<string, string>();
   let failed = false;
   let finish: (code: number) => void = () => {};
   const done = new Promise<number>((resolve) => (finish = resolve));
 
-  const write = (ev: ClusterEvent): void => {
-    evidence.add(ev);
-    if (mode === 'ndjson') stdout.write(`${JSON.stringify(ev)}\n`);
-    else if (mode === 'text') stdout.write(`${formatEventLine(ev)}\n`);
+  let session: LiveSession | undefined;
+  const print = (text: string): void => {
+    // One write per event: a pipe reader (`| jq`) sees each event as it happens. When the reader
+    // falls behind, stop taking follower events until it catches up (the files are the buffer).
+    if (!stdout.write(text)) session?.pauseUntil(once(stdout, 'drain'));
+  };
+  let eventsSinceCheck = false;
+  const onEvent = (ev: ClusterEvent): void => {
+    eventsSinceCheck = true;
+    if (mode === 'ndjson') print(`${JSON.stringify(ev)}\n`);
+    else if (mode === 'text') print(`${formatEventLine(ev)}\n`);
+    else {
+      evidence.set(`${ev.file}:${ev.line}`, ev.message);
+      if (evidence.size > MAX_EVIDENCE) evidence.delete(evidence.keys().next().value!);
+    }
   };
   const { since: _since, until: _until, all: _all, ...read } = readOptions(args);
-  const session = new LiveSession(
+  session = new LiveSession(
     args.paths,
     {
       ...read,
       fromStart: args.fromStart,
-      initialTailBytes: args.fromStart ? undefined : await bytesForLastLines(args.paths, args.lines),
+      initialTailLines: args.fromStart ? undefined : args.lines,
       poll: args.poll,
       partialMs: args.partialMs,
       slowMs: args.slowMs,
       flapCount: args.flapCount,
       flapWindowMs: args.flapWindowMs,
     },
-    write,
+    onEvent,
   );
-  if (args.failOn) {
-    const failOn = args.failOn;
-    session.subscribe(() => {
-      if (!failed && failOnMatches(session.snapshot(), failOn)) {
-        failed = true;
-        finish(3);
-      }
-    });
-  }
+  const live = session;
+
+  // --fail-on: exits 3 at the first matching finding. Findings only change with events, and a
+  // snapshot is not free, so the model is looked at after events, at most every FAIL_ON_CHECK_MS.
+  let checkTimer: NodeJS.Timeout | undefined;
+  let lastCheck = 0;
+  const check = (): void => {
+    checkTimer = undefined;
+    lastCheck = Date.now();
+    eventsSinceCheck = false;
+    if (!failed && args.failOn && failOnMatches(live.snapshot(), args.failOn)) {
+      failed = true;
+      finish(3);
+    }
+  };
+  // Errors the follower reports while following (an unreadable file): said on stderr, following goes on.
+  let errorsShown = 0;
+  const showErrors = (): void => {
+    for (; errorsShown < live.errors.length; errorsShown++) process.stderr.write(`catalina-lens: ${live.errors[errorsShown]!.message}\n`);
+  };
+  const unsubscribe = live.subscribe(() => {
+    if (mode !== 'dashboard') showErrors();
+    if (!args.failOn || failed || !eventsSinceCheck || checkTimer) return;
+    const wait = lastCheck + FAIL_ON_CHECK_MS - Date.now();
+    if (wait <= 0) check();
+    else checkTimer = setTimeout(check, wait);
+  });
+
   const stop = (): void => finish(failed ? 3 : 0);
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  await session.start();
-  for (const err of session.errors) process.stderr.write(`catalina-lens: ${err.message}\n`);
+  const stopKeys = mode === 'dashboard' ? () => {} : listenForQuit(stop);
 
   let code: number;
-  if (mode === 'dashboard') {
-    const { runDashboard } = await import('../ui/run-dashboard.js');
-    const dashboard = runDashboard(
-      {
-        getSnapshot: () => ({ snapshot: session.snapshot(), events: session.recent, lastUpdateMs: session.lastUpdateMs }),
-        subscribe: (cb) => session.subscribe(cb),
-      },
-      { live: true, getEvidenceText: (ref) => evidence.text(ref) },
-    ).then(() => 0);
-    code = await Promise.race([dashboard, done]);
-  } else {
-    code = await done;
+  try {
+    await live.start();
+    if (mode !== 'dashboard') showErrors();
+    if (mode === 'dashboard') {
+      const { runDashboard } = await import('../ui/run-dashboard.js');
+      const abort = new AbortController();
+      const dashboard = runDashboard(
+        {
+          getSnapshot: () => ({ snapshot: live.snapshot(), events: live.recent, lastUpdateMs: live.lastUpdateMs }),
+          subscribe: (cb) => live.subscribe(cb),
+        },
+        { live: true, getEvidenceText: (ref) => evidence.get(ref), signal: abort.signal },
+      ).then(() => 0);
+      code = await Promise.race([dashboard, done]);
+      // `done` won (--fail-on, a signal): take the dashboard down before printing anything.
+      abort.abort();
+      await dashboard;
+      if (failed) code = 3;
+    } else {
+      code = await done;
+    }
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    stopKeys();
+    clearTimeout(checkTimer);
+    unsubscribe();
+    await live.close();
   }
-  process.off('SIGINT', stop);
-  process.off('SIGTERM', stop);
-  await session.close();
+  showErrors();
   return code;
 }
 
-/** Bytes from the end of the largest existing input that hold its last `lines` lines. */
-async function bytesForLastLines(paths: string[], lines: number): Promise<number | undefined> {
-  if (lines <= 0) return undefined;
-  let most = 0;
-  const inputs = await resolveInputs(paths).catch(() => []);
-  for (const input of inputs) {
-    if (input.path === '-' || input.path.endsWith('.gz')) continue;
-    most = Math.max(most, await tailBytes(input.path, lines));
-  }
-  return most;
-}
-
-async function tailBytes(path: string, lines: number): Promise<number> {
-  const handle = await open(path, 'r').catch(() => undefined);
-  if (!handle) return 0;
-  try {
-    const { size } = await handle.stat();
-    const block = Buffer.alloc(64 * 1024);
-    let pos = size;
-    let seen = 0;
-    // Skip the file's final newline: it ends the last line rather than starting a new one.
-    let skipFinal = true;
-    while (pos > 0) {
-      const len = Math.min(block.length, pos);
-      pos -= len;
-      await handle.read(block, 0, len, pos);
-      for (let i = len - 1; i >= 0; i--) {
-        if (block[i] !== 0x0a) continue;
-        if (skipFinal && pos + i === size - 1) continue;
-        if (++seen === lines) return size - (pos + i + 1);
-      }
-      skipFinal = false;
-    }
-    return size;
-  } finally {
-    await handle.close();
-  }
+/** Off the dashboard, with a terminal on stdin: q (or Ctrl-C, Ctrl-D) stops following. */
+function listenForQuit(stop: () => void): () => void {
+  const stdin = process.stdin;
+  if (!stdin.isTTY || typeof stdin.setRawMode !== 'function') return () => {};
+  const onData = (data: Buffer): void => {
+    const keys = data.toString('latin1');
+    if (keys.includes('q') || keys.includes('Q') || keys.includes('\u0003') || keys.includes('\u0004')) stop();
+  };
+  stdin.setRawMode(true);
+  stdin.on('data', onData);
+  stdin.resume();
+  return () => {
+    stdin.off('data', onData);
+    stdin.setRawMode(false);
+    stdin.pause();
+  };
 }

@@ -34,6 +34,12 @@ export interface FollowOptions {
    * to the next line start, so the consumer gets some context made of whole lines. Default 0.
    */
   initialTailBytes?: number;
+  /**
+   * Without `fromStart`: start at the beginning of the last this many lines of each existing file
+   * (an unterminated last line counts as one), counted when the file is opened. Takes precedence
+   * over `initialTailBytes` when > 0. Default 0.
+   */
+  initialTailLines?: number;
   /** Use chokidar's `usePolling` (stat polling) instead of inotify/FSEvents: for NFS/SMB mounts. */
   poll?: boolean;
   /** Polling interval with `poll`, in ms. Default 1000. */
@@ -174,6 +180,7 @@ export function follow(paths: string[], opts: FollowOptions = {}, onEvent?: Foll
 interface Settings {
   fromStart: boolean;
   initialTailBytes: number;
+  initialTailLines: number;
   poll: boolean;
   pollIntervalMs: number;
   chunkSize: number;
@@ -204,6 +211,7 @@ function normalizeOptions(paths: string[], opts: FollowOptions): Settings {
   return {
     fromStart: bool('fromStart', opts.fromStart),
     initialTailBytes: int('initialTailBytes', opts.initialTailBytes, 0, 0),
+    initialTailLines: int('initialTailLines', opts.initialTailLines, 0, 0),
     poll: bool('poll', opts.poll),
     pollIntervalMs: int('pollIntervalMs', opts.pollIntervalMs, 1, DEFAULT_POLL_MS),
     chunkSize,
@@ -260,6 +268,24 @@ const inodeKey = (s: Stats): string => `${s.dev}:${s.ino}`;
 function isInsideOrAt(path: string, dir: string): boolean {
   const rel = relative(dir, path);
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/** The offset at which the last `lines` lines of the file's first `size` bytes start. */
+async function lastLinesOffset(fd: FileHandle, size: number, lines: number): Promise<number> {
+  const block = Buffer.allocUnsafe(64 * 1024);
+  let pos = size;
+  let seen = 0;
+  while (pos > 0) {
+    const len = Math.min(block.length, pos);
+    pos -= len;
+    const { bytesRead } = await fd.read(block, 0, len, pos);
+    for (let i = Math.min(len, bytesRead) - 1; i >= 0; i--) {
+      // The file's final newline ends the last line rather than starting a new one.
+      if (block[i] !== 10 || pos + i === size - 1) continue;
+      if (++seen === lines) return pos + i + 1;
+    }
+  }
+  return 0;
 }
 
 function errorOf(err: unknown): Error {
@@ -672,6 +698,7 @@ class FollowerImpl implements Follower {
 
   /** Where an existing file is first read from without `fromStart`: its end, or a line start before it. */
   async #initialOffset(fd: FileHandle, size: number): Promise<number> {
+    if (this.#settings.initialTailLines > 0) return lastLinesOffset(fd, size, this.#settings.initialTailLines);
     const want = Math.min(this.#settings.initialTailBytes, size);
     if (want === 0) return size;
     const from = size - want;

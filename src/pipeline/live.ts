@@ -1,6 +1,13 @@
 // The live path behind `tail`: the follower's byte chunks go through one InputParser per file
 // generation, events go to the caller as they happen and into the same ClusterModel the archive
 // path uses.
+//
+// Timing: a record is complete only when the next one starts, so after `partialMs` without new
+// bytes on a generation its parser is flushed: the pending record is emitted, and a held
+// unterminated last line with it (so a record is not held forever). A JUL header still waiting
+// for its message line stays held (see RecordAssembler.flush). A generation that was rotated away
+// or deleted stays open while the follower's grace period may still deliver its writer's last
+// bytes, then ends.
 
 import { InputParser } from '../core/input-parser.js';
 import { ClusterModel, type ModelOptions } from '../core/model/cluster-model.js';
@@ -17,17 +24,26 @@ export interface LiveOptions extends Omit<ReadOptions, 'since' | 'until' | 'all'
   fromStart?: boolean;
   /** Without fromStart: begin this many bytes before each existing file's end (whole lines). */
   initialTailBytes?: number;
+  /** Without fromStart: begin with the last this many lines of each existing file. */
+  initialTailLines?: number;
   poll?: boolean;
-  /** Emit an unterminated last line (and the record it ends) after this long without data. */
+  /** Emit an unterminated last line (and the record it ends) after this long without data. Default 1000. */
   partialMs?: number;
   /** How many recent events to keep for the views. */
   keepEvents?: number;
+  /** How long a rotated-away or deleted file may still receive bytes (the follower's grace). Default 5000. */
+  rotationGraceMs?: number;
 }
 
 interface Stream {
   parser: InputParser;
   timer?: NodeJS.Timeout;
+  /** Set once the generation was rotated away or deleted: ends the stream after the grace. */
+  endTimer?: NodeJS.Timeout;
 }
+
+const DEFAULT_PARTIAL_MS = 1000;
+const DEFAULT_GRACE_MS = 5000;
 
 export class LiveSession {
   readonly model: ClusterModel;
@@ -37,17 +53,24 @@ export class LiveSession {
   readonly errors: Error[] = [];
   lastUpdateMs = 0;
   private follower?: Follower;
+  private consuming: Promise<void> = Promise.resolve();
+  private gate?: Promise<unknown>;
+  private failure?: unknown;
   private readonly streams = new Map<string, Stream>();
   private readonly listeners = new Set<() => void>();
   private readonly opts: LiveOptions;
   private readonly grammars;
   private cached?: ClusterSnapshot;
+  private closed = false;
+  private readonly closing: Promise<void>;
+  private signalClosing!: () => void;
 
   constructor(
     private readonly paths: string[],
     options: LiveOptions,
     private readonly onEvent: (ev: ClusterEvent) => void = () => {},
   ) {
+    this.closing = new Promise((resolve) => (this.signalClosing = resolve));
     this.opts = validateReadOptions(options);
     this.grammars = options.grammarSet ?? loadGrammarsSync(options.grammars ?? []);
     this.model = new ClusterModel({
@@ -63,29 +86,76 @@ export class LiveSession {
 
   /** Starts following; resolves once every existing file is open. */
   async start(): Promise<void> {
-    this.follower = follow(
-      this.paths,
-      { fromStart: this.opts.fromStart, initialTailBytes: this.opts.initialTailBytes, poll: this.opts.poll },
-      (ev) => this.onFollow(ev),
+    const follower = follow(this.paths, {
+      fromStart: this.opts.fromStart,
+      initialTailBytes: this.opts.initialTailBytes,
+      initialTailLines: this.opts.initialTailLines,
+      poll: this.opts.poll,
+      rotationGraceMs: this.opts.rotationGraceMs,
+    });
+    this.follower = follower;
+    this.consuming = this.consume(follower);
+    await follower.ready;
+  }
+
+  /**
+   * Back-pressure: no further follower event is taken until `until` settles (the follower stops
+   * reading once its buffer is full; the files are the buffer). Use it when the consumer of the
+   * events is behind, e.g. `stdout.write()` returned false.
+   */
+  pauseUntil(until: Promise<unknown>): void {
+    const settled = until.then(
+      () => {},
+      () => {},
     );
-    await this.follower.ready;
+    const previous = this.gate;
+    this.gate = previous ? Promise.all([previous, settled]) : settled;
   }
 
+  /**
+   * Stops following: closes the watcher and every file, then ends every generation's parser, so
+   * records still pending are emitted. Rejects if handling an event threw (e.g. in `onEvent`).
+   */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.gate = undefined;
+    this.signalClosing();
     await this.follower?.close();
+    await this.consuming;
     for (const key of [...this.streams.keys()]) this.endStream(key);
+    this.changed();
+    if (this.failure !== undefined) throw this.failure;
   }
 
-  /** The model's snapshot, recomputed only when events arrived since the last call. */
+  /** The model's snapshot, recomputed only when something changed since the last call. */
   snapshot(): ClusterSnapshot {
     if (!this.cached) this.cached = this.model.snapshot();
     return this.cached;
   }
 
-  /** Called (at most once per batch of follower events) when something changed. */
+  /** Called (at most once per follower event) when something changed. */
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  private async consume(follower: Follower): Promise<void> {
+    try {
+      for await (const ev of follower) {
+        this.onFollow(ev);
+        while (this.gate && !this.closed) {
+          const gate = this.gate;
+          await Promise.race([gate, this.closing]);
+          if (this.gate === gate) this.gate = undefined;
+        }
+      }
+    } catch (err) {
+      this.failure = err;
+      this.errors.push(err instanceof Error ? err : new Error(String(err)));
+      void follower.close();
+      this.changed();
+    }
   }
 
   private onFollow(ev: FollowEvent): void {
@@ -98,6 +168,7 @@ export class LiveSession {
         const stream = this.streams.get(key) ?? this.openStream(key, ev.file, ev.generation);
         stream.parser.push(ev.data);
         this.schedulePartialFlush(key, stream);
+        if (stream.endTimer) this.scheduleEnd(key, stream); // the old writer is still writing
         this.publishStats(stream);
         break;
       }
@@ -107,9 +178,13 @@ export class LiveSession {
         this.openStream(key, ev.file, ev.generation);
         break;
       case 'rotated':
-      case 'removed':
-        this.endStream(key);
+      case 'removed': {
+        // Its last bytes may still come within the follower's grace period: keep the parser (and
+        // its line numbers) until then; the idle flush emits its pending record meanwhile.
+        const stream = this.streams.get(key);
+        if (stream) this.scheduleEnd(key, stream);
         break;
+      }
       case 'error':
         this.errors.push(ev.error);
         break;
@@ -143,14 +218,26 @@ export class LiveSession {
     const stream = this.streams.get(key);
     if (!stream) return;
     clearTimeout(stream.timer);
+    clearTimeout(stream.endTimer);
+    this.streams.delete(key);
     stream.parser.end();
     this.publishStats(stream);
-    this.streams.delete(key);
+  }
+
+  private scheduleEnd(key: string, stream: Stream): void {
+    clearTimeout(stream.endTimer);
+    const ms = (this.opts.rotationGraceMs ?? DEFAULT_GRACE_MS) + (this.opts.partialMs ?? DEFAULT_PARTIAL_MS);
+    stream.endTimer = setTimeout(() => {
+      if (this.streams.get(key) !== stream) return;
+      this.endStream(key);
+      this.changed();
+    }, ms);
+    stream.endTimer.unref();
   }
 
   private schedulePartialFlush(key: string, stream: Stream): void {
     clearTimeout(stream.timer);
-    const ms = this.opts.partialMs ?? 1000;
+    const ms = this.opts.partialMs ?? DEFAULT_PARTIAL_MS;
     stream.timer = setTimeout(() => {
       if (this.streams.get(key) !== stream) return;
       stream.parser.flush();
