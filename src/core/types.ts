@@ -74,6 +74,8 @@ export interface Member {
   domain?: string;
   /** Command payload decoded when complete, e.g. `BABY-ALEX` (Tribes' shutdown payload). */
   command?: string;
+  /** The command bytes are Tribes' SHUTDOWN_PAYLOAD (`BABY-ALEX`): the member announced a graceful stop. */
+  shutdownPayload?: boolean;
   /** The member text exactly as logged. */
   raw: string;
 }
