@@ -1,7 +1,7 @@
 // Where a command's input comes from when no PATH is given: piped stdin, or the bundled samples.
 
 import { fstatSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { sanitizeForTerminal } from '../core/sanitize.js';
 import { PACKAGE_ROOT } from '../io/grammar-files.js';
 import type { CliArgs } from './args.js';
@@ -21,7 +21,10 @@ export function stdinHasData(): boolean {
 
 export function pathsOrDefault(args: CliArgs): string[] {
   if (args.paths.length > 0) return args.paths;
-  return stdinHasData() ? ['-'] : [SAMPLES_DIR];
+  if (stdinHasData()) return ['-'];
+  // Relative to where the user stands, so evidence reads `samples/tomcat2/catalina.out:46`.
+  const rel = relative(process.cwd(), SAMPLES_DIR);
+  return [rel.length < SAMPLES_DIR.length ? rel : SAMPLES_DIR];
 }
 
 export function readOptions(args: CliArgs): ReadOptions {
