@@ -12,7 +12,7 @@
 
 import { LensError } from './errors.js';
 import { detectFormat, detectPrefix, splitPrefix } from './format-detect.js';
-import { matchInto, matchNextInto, type CompiledFormat, type CompiledPattern, type MatchFields } from './format-grammar.js';
+import { matchInto, matchNextInto, matchPattern, type CompiledFormat, type CompiledPattern, type MatchFields } from './format-grammar.js';
 import { checkTimeZone, localTimeZone, TimeReader, type DateOrder } from './timestamp.js';
 import type { Line, LogRecord } from './types.js';
 
@@ -90,6 +90,8 @@ class Assembler implements RecordAssembler {
   private reader: TimeReader | undefined;
   private prefixMode = false;
   private last = 0;
+  /** The other non-fallback formats: a start line of one of them is foreign, not a continuation. */
+  private others: readonly CompiledFormat[] = [];
 
   private cur: LogRecord | undefined;
   private curPrefix: string | undefined;
@@ -184,6 +186,7 @@ class Assembler implements RecordAssembler {
     this.fmt = fmt;
     this.prefixMode = prefixMode;
     this.decided = true;
+    this.others = this.formats.filter((f) => f !== fmt && !f.fallback);
     if (fmt?.timestamp) {
       this.reader = new TimeReader(fmt.timestamp, { tz: this.tz, dateOrder: this.dateOrder });
       if (fmt.timestamp.hasOrder && !this.dateOrder) {
@@ -258,8 +261,20 @@ class Assembler implements RecordAssembler {
   }
 
   private nonStart(line: Line, text: string, prefix: string | undefined): void {
-    if (this.cur && prefix === this.curPrefix) this.attach(text);
-    else this.sink.unparsed(line);
+    if (this.cur && prefix === this.curPrefix && !this.isForeignStart(text)) this.attach(text);
+    else {
+      // A record of another format (a file that mixes formats) is not part of the record before
+      // it: it ends that record and is counted unparsed, as are the lines that attach to it.
+      if (this.cur) this.emit();
+      this.sink.unparsed(line);
+    }
+  }
+
+  /** `text` is a record start of another (non-fallback) format. */
+  private isForeignStart(text: string): boolean {
+    if (text === '') return false;
+    for (const f of this.others) for (const p of f.patterns) if (matchPattern(p, text)) return true;
+    return false;
   }
 
   private start(line: Line, prefix: string | undefined, pattern: CompiledPattern, f: MatchFields, lineCount: number): void {
