@@ -256,7 +256,7 @@ export class ClusterModel {
     if (this.droppedEventTypes) notes.push(`${this.droppedEventTypes} events of more than ${MAX_EVENT_TYPES} distinct types were not counted.`);
     if (this.droppedNodes) notes.push(`${this.droppedNodes} events came from nodes beyond the bound of ${this.opts.maxMembers} and were ignored.`);
     if (this.droppedFailures) notes.push(`${this.droppedFailures} start failures were not kept.`);
-    if (this.untimed) notes.push(`${this.untimed} events carry no time (a log format without timestamps): they keep file order, so their order across nodes, the runs' times and detection delays cannot be known.`);
+    if (this.untimed) notes.push(`${this.untimed} events carry no time (a log format without timestamps, or a timestamp that is not a real date such as 30-Feb): they keep file order, so their order across nodes, the runs' times and detection delays cannot be known.`);
     if (this.rejected) notes.push(`${this.rejected} malformed events were ignored.`);
     for (const [name, addr] of inferred.byNode) notes.push(`${name}: address ${addr} inferred (${inferred.why.get(name) ?? ''}).`);
     return {
