@@ -7,7 +7,8 @@
 // unterminated last line with it (so a record is not held forever). A JUL header still waiting
 // for its message line stays held (see RecordAssembler.flush). A generation that was rotated away
 // or deleted stays open while the follower's grace period may still deliver its writer's last
-// bytes, then ends.
+// bytes, then ends. A new parser first buffers lines to detect the format; on a log that never
+// pauses that long, it is flushed after 2 x partialMs so its events do not wait for 100 lines.
 
 import { InputParser } from '../core/input-parser.js';
 import { ClusterModel, type ModelOptions } from '../core/model/cluster-model.js';
@@ -40,6 +41,8 @@ interface Stream {
   timer?: NodeJS.Timeout;
   /** Set once the generation was rotated away or deleted: ends the stream after the grace. */
   endTimer?: NodeJS.Timeout;
+  /** When data first came while the format was still undecided. */
+  undecidedSince?: number;
 }
 
 const DEFAULT_PARTIAL_MS = 1000;
@@ -167,6 +170,7 @@ export class LiveSession {
       case 'data': {
         const stream = this.streams.get(key) ?? this.openStream(key, ev.file, ev.generation);
         stream.parser.push(ev.data);
+        this.decideWhenStale(stream);
         this.schedulePartialFlush(key, stream);
         if (stream.endTimer) this.scheduleEnd(key, stream); // the old writer is still writing
         this.publishStats(stream);
@@ -233,6 +237,23 @@ export class LiveSession {
       this.changed();
     }, ms);
     stream.endTimer.unref();
+  }
+
+  /**
+   * A new parser buffers lines until it is sure of the format (or the idle flush makes it decide).
+   * On a log that never pauses for partialMs, do not wait for that: after 2 x partialMs, flush.
+   */
+  private decideWhenStale(stream: Stream): void {
+    if (stream.parser.format !== undefined) {
+      stream.undecidedSince = undefined;
+      return;
+    }
+    const now = Date.now();
+    stream.undecidedSince ??= now;
+    if (now - stream.undecidedSince >= 2 * (this.opts.partialMs ?? DEFAULT_PARTIAL_MS)) {
+      stream.parser.flush();
+      stream.undecidedSince = undefined;
+    }
   }
 
   private schedulePartialFlush(key: string, stream: Stream): void {
