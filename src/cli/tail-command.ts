@@ -8,7 +8,7 @@ import type { CliArgs } from './args.js';
 import { UsageError } from './args.js';
 import { failOnMatches } from './analyze-command.js';
 import { formatEventLine } from './event-line.js';
-import { readOptions } from './inputs.js';
+import { inputErrorLine, readOptions } from './inputs.js';
 
 /** `--fail-on` looks at the model at most this often (a snapshot derives every finding). */
 const FAIL_ON_CHECK_MS = 100;
@@ -73,7 +73,7 @@ export async function runTail(args: CliArgs): Promise<number> {
   // Errors the follower reports while following (an unreadable file): said on stderr, following goes on.
   let errorsShown = 0;
   const showErrors = (): void => {
-    for (; errorsShown < live.errors.length; errorsShown++) process.stderr.write(`catalina-lens: ${live.errors[errorsShown]!.message}\n`);
+    for (; errorsShown < live.errors.length; errorsShown++) process.stderr.write(`${inputErrorLine(live.errors[errorsShown]!)}\n`);
   };
   const unsubscribe = live.subscribe(() => {
     if (mode !== 'dashboard') showErrors();
