@@ -1,6 +1,9 @@
 // Frames a byte stream into lines. Works on Buffers so that a line is decoded once, and so that an
 // over-long line is cut while it streams in instead of being held whole (split2's maxLength either
 // errors the stream or drops the line silently; neither keeps the accounting promise).
+//
+// Two ways out: decoded `Line` objects (the default), or, with `raw`, the line's byte range inside
+// the chunk (no string made): the archive fast path decodes only the lines it needs.
 
 import { isUtf8 } from 'node:buffer';
 import type { Line } from './types.js';
@@ -14,48 +17,86 @@ export interface FramerStats {
   truncatedLines: number;
 }
 
+/** `flags` bits of a raw line. */
+export const LINE_TRUNCATED = 1;
+export const LINE_INVALID_UTF8 = 2;
+
+/**
+ * A line as bytes: `buf[start, end)`, `\r` stripped and cut at the cap; valid only during the call
+ * (the buffer may be reused). `framer.stats.lines` is its number and `framer.lineOffset` its offset.
+ */
+export type RawLineHandler = (buf: Buffer, start: number, end: number, flags: number) => void;
+
 export interface LineFramerOptions {
   /** Bytes kept of one line; the rest is skipped and the line marked `truncated`. Default 1 MiB. */
   maxLineBytes?: number;
+  /** Receive byte ranges instead of decoded lines (`onLine` is then not called). */
+  raw?: RawLineHandler;
 }
 
 const NEWLINE = 0x0a;
 const CR = 0x0d;
-const REPLACEMENT = '\ufffd';
+
+/** Decodes a raw line into a `Line` (what the default mode emits). */
+export function decodeLine(buf: Buffer, start: number, end: number, flags: number, line: number, offset: number): Line {
+  const out: Line = { text: buf.toString('utf8', start, end), line, offset };
+  if (flags & LINE_TRUNCATED) out.truncated = true;
+  if (flags & LINE_INVALID_UTF8) out.invalidUtf8 = true;
+  return out;
+}
 
 export class LineFramer {
   readonly stats: FramerStats = { bytes: 0, lines: 0, invalidUtf8: 0, truncatedLines: 0 };
   private readonly maxLineBytes: number;
   private readonly onLine: (line: Line) => void;
+  private readonly raw: RawLineHandler | undefined;
   /** Pieces of the current unterminated line, at most maxLineBytes in total. */
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private pendingTruncated = false;
   private lineStart = 0;
+  /** Lines that end inside `[validFrom, validTo)` of the current chunk are known to be valid UTF-8. */
+  private validFrom = 0;
+  private validTo = -1;
 
   constructor(onLine: (line: Line) => void, opts: LineFramerOptions = {}) {
     const max = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     if (!Number.isInteger(max) || max < 16) throw new RangeError(`maxLineBytes must be an integer >= 16, got ${JSON.stringify(max)}`);
     this.maxLineBytes = max;
     this.onLine = onLine;
+    this.raw = opts.raw;
+  }
+
+  /** Byte offset of the line being emitted (during a callback). */
+  get lineOffset(): number {
+    return this.lineStart;
   }
 
   push(chunk: Buffer): void {
     const chunkStart = this.stats.bytes;
     this.stats.bytes += chunk.length;
+    // One UTF-8 check for the chunk's whole lines instead of one per line.
+    const lastNl = chunk.lastIndexOf(NEWLINE);
+    const held = this.pendingBytes > 0 || this.pendingTruncated;
+    const from = held ? chunk.indexOf(NEWLINE) + 1 : 0;
+    this.validFrom = from;
+    this.validTo = lastNl >= from && isUtf8(chunk.subarray(from, lastNl)) ? lastNl + 1 : -1;
     let start = 0;
     while (start < chunk.length) {
       const nl = chunk.indexOf(NEWLINE, start);
       if (nl === -1) {
         this.hold(chunk, start, chunk.length);
-        return;
+        break;
       }
       if (this.pendingBytes === 0 && !this.pendingTruncated && nl - start <= this.maxLineBytes) {
         this.emit(chunk, start, nl, false);
       } else {
         this.hold(chunk, start, nl);
         const joined = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
+        const validTo = this.validTo;
+        this.validTo = -1; // the joined copy is not the checked chunk
         this.emit(joined, 0, joined.length, this.pendingTruncated);
+        this.validTo = validTo;
         this.pending = [];
         this.pendingBytes = 0;
         this.pendingTruncated = false;
@@ -63,12 +104,14 @@ export class LineFramer {
       start = nl + 1;
       this.lineStart = chunkStart + start;
     }
+    this.validTo = -1;
   }
 
   /** Emits a held unterminated last line (end of input, or a live follower's idle timeout). */
   flushPartial(): void {
     if (this.pendingBytes === 0 && !this.pendingTruncated) return;
     const joined = Buffer.concat(this.pending, this.pendingBytes);
+    this.validTo = -1;
     this.emit(joined, 0, joined.length, this.pendingTruncated);
     this.pending = [];
     this.pendingBytes = 0;
@@ -96,22 +139,25 @@ export class LineFramer {
   }
 
   private emit(buf: Buffer, start: number, end: number, truncated: boolean): void {
+    const lineEnd = end;
     if (end - start > this.maxLineBytes) {
       end = start + this.maxLineBytes;
       truncated = true;
       while (end > start && (buf[end] & 0xc0) === 0x80) end--;
     }
     if (end > start && buf[end - 1] === CR) end--;
-    const text = buf.toString('utf8', start, end);
-    const line: Line = { text, line: ++this.stats.lines, offset: this.lineStart };
+    let flags = 0;
+    this.stats.lines++;
     if (truncated) {
-      line.truncated = true;
+      flags = LINE_TRUNCATED;
       this.stats.truncatedLines++;
     }
-    if (text.includes(REPLACEMENT) && !isUtf8(buf.subarray(start, end))) {
-      line.invalidUtf8 = true;
+    // Known valid when the line lies in the chunk's checked range; else check this line alone.
+    if (!(start >= this.validFrom && lineEnd < this.validTo) && !isUtf8(buf.subarray(start, end))) {
+      flags |= LINE_INVALID_UTF8;
       this.stats.invalidUtf8++;
     }
-    this.onLine(line);
+    if (this.raw !== undefined) this.raw(buf, start, end, flags);
+    else this.onLine(decodeLine(buf, start, end, flags, this.stats.lines, this.lineStart));
   }
 }

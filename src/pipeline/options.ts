@@ -25,6 +25,11 @@ export interface ReadOptions {
   since?: number | Date | string;
   until?: number | Date | string;
   maxLineBytes?: number;
+  /**
+   * Classify lines on their bytes and decode only the records that can yield an event (default
+   * true; env CATALINA_LENS_FAST_PATH=0 turns the default off). Results are the same either way.
+   */
+  fastPath?: boolean;
   /** The stream read for the path '-'; default process.stdin. */
   stdin?: NodeJS.ReadableStream;
 }
@@ -42,6 +47,7 @@ export function validateReadOptions(opts: ReadOptions, now = Date.now()): Normal
   if (opts.maxLineBytes !== undefined && (!Number.isInteger(opts.maxLineBytes) || opts.maxLineBytes < 16)) {
     throw invalid('maxLineBytes', 'must be an integer of at least 16', opts.maxLineBytes);
   }
+  if (opts.fastPath !== undefined && typeof opts.fastPath !== 'boolean') throw invalid('fastPath', 'must be true or false', opts.fastPath);
   if (opts.nodes !== undefined && (typeof opts.nodes !== 'object' || opts.nodes === null)) {
     throw invalid('nodes', 'must be an object of NAME: PATH', opts.nodes);
   }

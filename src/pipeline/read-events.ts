@@ -39,6 +39,7 @@ export async function collectEvents(paths: string | string[], options: ReadOptio
     dateOrder: opts.dateOrder,
     all: opts.all,
     maxLineBytes: opts.maxLineBytes,
+    fastPath: opts.fastPath,
     stdin: opts.stdin as Readable | undefined,
   };
   const files: ParsedFile[] = [];

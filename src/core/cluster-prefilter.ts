@@ -1,0 +1,315 @@
+// The archive fast path's byte-level tests: is this line a record start, and could the record be a
+// cluster event? Both are answered on the line's bytes, so that the (many) records of other loggers
+// are counted without being decoded, matched or timed.
+//
+// Exactness: a `StartMatcher` answers exactly what the format's start regex would answer on the
+// decoded line, or says UNSURE (the caller then decodes the line and asks the regex). It is built
+// only for a pattern whose source it knows byte for byte (a grammar change turns the fast path off
+// for that format instead of making it wrong), and the timestamp part is compiled from the
+// grammar's own timestamp format. The record filter mirrors the event recogniser's logger
+// pre-check (`isClusterLogger`, lifecycle logger simple names).
+
+import type { CompiledEventGrammar } from './event-grammar.js';
+import { isClusterLogger } from './event-recogniser.js';
+import type { CompiledFormat } from './format-grammar.js';
+import type { CompiledTimeFormat, CompiledTimestamp } from './timestamp.js';
+
+/** `match` results. */
+export const NOT_START = 0;
+export const START = 1;
+/** Not decidable on bytes (non-UTF-8 bytes, ambiguous month names): decode and use the regex. */
+export const UNSURE = 2;
+
+export interface StartMatcher {
+  /** NOT_START, START (logger at `loggerStart..loggerEnd`) or UNSURE, for the line `buf[start, end)`. */
+  match(buf: Buffer, start: number, end: number): number;
+  loggerStart: number;
+  loggerEnd: number;
+}
+
+/**
+ * Line patterns the fast path knows, by their source as written in the grammar. Each is matched by a
+ * hand-written byte matcher that follows the regex exactly (see `oneLineTail`).
+ */
+const ONE_LINE =
+  '^(?<time>%TIME%) (?<level>\\S+) \\[(?<thread>.*?)\\] (?<logger>[^\\s\\[\\]]+)\\.(?<method>[^\\s.]+)(?: (?<message>.*))?$';
+
+/**
+ * A byte-level start matcher for `fmt`, or undefined when the format is not one the fast path can
+ * follow exactly: one pattern, of a known shape, no second line, no continuation rules, no JSON,
+ * no day/month ambiguity, a fixed-shape timestamp.
+ */
+export function createStartMatcher(fmt: CompiledFormat): StartMatcher | undefined {
+  if (fmt.fallback || fmt.patterns.length !== 1 || fmt.continuation.length > 0) return undefined;
+  const p = fmt.patterns[0];
+  const src = fmt.source.patterns[p.name];
+  if (p.nextLine || p.json || !src || src.nextLine || src.json) return undefined;
+  if (src.pattern !== ONE_LINE || (src.flags ?? '') !== 's') return undefined;
+  const ts = fmt.timestamp;
+  if (!ts || ts.formats.length !== 1 || ts.hasOrder) return undefined;
+  const time = compileTimeBytes(ts.formats[0], ts);
+  if (!time) return undefined;
+  return new OneLineMatcher(time);
+}
+
+// ---- timestamps: a fixed sequence of digit runs, literals and word alternations ----------------
+
+type TimeToken = { kind: 'digits'; n: number } | { kind: 'literal'; bytes: Buffer } | { kind: 'words'; words: Buffer[] };
+
+interface TimeBytes {
+  tokens: TimeToken[];
+}
+
+function compileTimeBytes(f: CompiledTimeFormat, ts: CompiledTimestamp): TimeBytes | undefined {
+  if (f.hasOffset) return undefined;
+  const fmt = f.format;
+  const tokens: TimeToken[] = [];
+  let i = 0;
+  while (i < fmt.length) {
+    const c = fmt[i];
+    if (c === "'") {
+      const end = fmt.indexOf("'", i + 1);
+      if (end < 0) return undefined;
+      tokens.push({ kind: 'literal', bytes: Buffer.from(end === i + 1 ? "'" : fmt.slice(i + 1, end)) });
+      i = end + 1;
+      continue;
+    }
+    if (!/[A-Za-z]/.test(c)) {
+      tokens.push({ kind: 'literal', bytes: Buffer.from(c) });
+      i++;
+      continue;
+    }
+    let n = 1;
+    while (fmt[i + n] === c) n++;
+    if (c === 'M' && n === 3) {
+      const words = [...ts.months.keys()].sort((a, b) => b.length - a.length).map((w) => Buffer.from(w));
+      if (words.length === 0) return undefined;
+      tokens.push({ kind: 'words', words });
+    } else if ((c === 'y' && (n === 4 || n === 2)) || ('MdHms'.includes(c) && n === 2) || c === 'S') {
+      tokens.push({ kind: 'digits', n });
+    } else {
+      return undefined; // variable-width fields (d, H, M), AM/PM, zones: left to the regex
+    }
+    i += n;
+  }
+  return { tokens };
+}
+
+/** End of the timestamp at `pos`, -1 when there is none, -2 when more than one reading is possible. */
+function matchTime(t: TimeBytes, buf: Buffer, pos: number, end: number): number {
+  const tokens = t.tokens;
+  for (let k = 0; k < tokens.length; k++) {
+    const tok = tokens[k];
+    if (tok.kind === 'digits') {
+      const stop = pos + tok.n;
+      if (stop > end) return -1;
+      for (; pos < stop; pos++) {
+        const b = buf[pos];
+        if (b < 0x30 || b > 0x39) return -1;
+      }
+    } else if (tok.kind === 'literal') {
+      const bytes = tok.bytes;
+      if (pos + bytes.length > end) return -1;
+      for (let j = 0; j < bytes.length; j++) if (buf[pos + j] !== bytes[j]) return -1;
+      pos += bytes.length;
+    } else {
+      let found = -1;
+      for (const w of tok.words) {
+        if (pos + w.length > end) continue;
+        let ok = true;
+        for (let j = 0; j < w.length; j++) {
+          if (buf[pos + j] !== w[j]) {
+            ok = false;
+            break;
+          }
+        }
+        if (!ok) continue;
+        if (found !== -1) return -2; // two names fit here (one a prefix of the other): let the regex decide
+        found = pos + w.length;
+      }
+      if (found === -1) return -1;
+      pos = found;
+    }
+  }
+  return pos;
+}
+
+// ---- JavaScript's \s on UTF-8 bytes ---------------------------------------------------------
+
+/** Length of the `\s` character at `i` (0 when it is none). The line must be valid UTF-8. */
+export function spaceAt(buf: Buffer, i: number, end: number): number {
+  const b = buf[i];
+  if (b < 0x80) return b === 0x20 || (b >= 0x09 && b <= 0x0d) ? 1 : 0;
+  if (b === 0xc2) return i + 1 < end && buf[i + 1] === 0xa0 ? 2 : 0;
+  if (b < 0xe1 || i + 2 >= end) return 0;
+  const b1 = buf[i + 1];
+  const b2 = buf[i + 2];
+  switch (b) {
+    case 0xe1: // U+1680
+      return b1 === 0x9a && b2 === 0x80 ? 3 : 0;
+    case 0xe2: // U+2000-200A, U+2028, U+2029, U+202F, U+205F
+      if (b1 === 0x80) return (b2 >= 0x80 && b2 <= 0x8a) || b2 === 0xa8 || b2 === 0xa9 || b2 === 0xaf ? 3 : 0;
+      return b1 === 0x81 && b2 === 0x9f ? 3 : 0;
+    case 0xe3: // U+3000
+      return b1 === 0x80 && b2 === 0x80 ? 3 : 0;
+    case 0xef: // U+FEFF
+      return b1 === 0xbb && b2 === 0xbf ? 3 : 0;
+    default:
+      return 0;
+  }
+}
+
+const SPACE = 0x20;
+const DOT = 0x2e;
+const OPEN = 0x5b;
+const CLOSE = 0x5d;
+
+/**
+ * `^(?<time>%TIME%) (?<level>\S+) \[(?<thread>.*?)\] (?<logger>[^\s\[\]]+)\.(?<method>[^\s.]+)(?: (?<message>.*))?$`
+ * with flag `s`, on bytes. The regex matches when, after the time and one space, the level is the
+ * run of non-space characters up to a space followed by `[`; and for some `] ` after that (the lazy
+ * thread takes the first that works) the next whitespace-free word W ends the line or is followed by
+ * a space, and W's last dot splits it into a non-empty logger without brackets and a non-empty method.
+ */
+class OneLineMatcher implements StartMatcher {
+  loggerStart = 0;
+  loggerEnd = 0;
+  constructor(private readonly time: TimeBytes) {}
+
+  match(buf: Buffer, start: number, end: number): number {
+    const t = matchTime(this.time, buf, start, end);
+    if (t === -1) return NOT_START;
+    if (t === -2) return UNSURE;
+    if (t >= end || buf[t] !== SPACE) return NOT_START;
+    // level: \S+ then " ["
+    let i = t + 1;
+    const levelStart = i;
+    while (i < end) {
+      const b = buf[i];
+      if (b < 0x80) {
+        if (b === SPACE || (b >= 0x09 && b <= 0x0d)) break;
+        i++;
+      } else {
+        if (spaceAt(buf, i, end) > 0) break;
+        i++;
+      }
+    }
+    if (i === levelStart || i + 1 >= end || buf[i] !== SPACE || buf[i + 1] !== OPEN) return NOT_START;
+    // thread: the first "] " after which a logger.method word follows
+    for (let p = i + 2; p + 1 < end; p++) {
+      if (buf[p] !== CLOSE || buf[p + 1] !== SPACE) continue;
+      const q = p + 2;
+      let lastDot = -1;
+      let firstBracket = -1;
+      let e = q;
+      let sp = 0;
+      while (e < end) {
+        const b = buf[e];
+        if (b < 0x80) {
+          if (b === SPACE || (b >= 0x09 && b <= 0x0d)) {
+            sp = 1;
+            break;
+          }
+          if (b === DOT) lastDot = e;
+          else if ((b === OPEN || b === CLOSE) && firstBracket === -1) firstBracket = e;
+        } else if (spaceAt(buf, e, end) > 0) {
+          sp = 2;
+          break;
+        }
+        e++;
+      }
+      const endsWell = e === end || (sp === 1 && buf[e] === SPACE);
+      if (endsWell && lastDot > q && lastDot < e - 1 && (firstBracket === -1 || firstBracket > lastDot)) {
+        this.loggerStart = q;
+        this.loggerEnd = lastDot;
+        return START;
+      }
+    }
+    return NOT_START;
+  }
+}
+
+// ---- which records can yield an event -----------------------------------------------------
+
+/**
+ * True when a record of this logger can become an event: a cluster logger (`isClusterLogger`) or a
+ * lifecycle logger named by the event grammars (compared by simple name, as the recogniser does).
+ */
+export class LoggerFilter {
+  private readonly names: Buffer[];
+  private readonly lengths = new Set<number>();
+
+  constructor(events: readonly CompiledEventGrammar[]) {
+    const names = new Set<string>();
+    for (const g of events) {
+      for (const l of g.loggers) if (!isClusterLogger(l)) names.add(l.slice(l.lastIndexOf('.') + 1));
+    }
+    this.names = [...names].map((n) => Buffer.from(n));
+    for (const n of this.names) this.lengths.add(n.length);
+  }
+
+  /** The same test on a decoded logger name. */
+  interestingName(logger: string | undefined): boolean {
+    if (logger === undefined || logger === '') return true; // the recogniser tries every template
+    if (isClusterLogger(logger)) return true;
+    const b = Buffer.from(logger);
+    return this.lifecycle(b, 0, b.length);
+  }
+
+  interesting(buf: Buffer, start: number, end: number): boolean {
+    return clusterLoggerBytes(buf, start, end) || this.lifecycle(buf, start, end);
+  }
+
+  private lifecycle(buf: Buffer, start: number, end: number): boolean {
+    let s = end - 1;
+    while (s >= start && buf[s] !== DOT) s--;
+    s++;
+    const len = end - s;
+    if (!this.lengths.has(len)) return false;
+    for (const n of this.names) {
+      if (n.length !== len) continue;
+      let j = 0;
+      while (j < len && buf[s + j] === n[j]) j++;
+      if (j === len) return true;
+    }
+    return false;
+  }
+}
+
+const o = 0x6f;
+const a = 0x61;
+const c = 0x63;
+
+function word(buf: Buffer, i: number, end: number, w: string): boolean {
+  if (i + w.length > end) return false;
+  for (let j = 0; j < w.length; j++) if (buf[i + j] !== w.charCodeAt(j)) return false;
+  return true;
+}
+
+/** `o(rg)?.` / `a(pache)?.` / `c(atalina)?.`: the position after it, or -1. */
+function segment(buf: Buffer, i: number, end: number, first: number, rest: string): number {
+  if (i >= end || buf[i] !== first) return -1;
+  i++;
+  if (i < end && buf[i] === DOT) return i + 1;
+  if (word(buf, i, end, rest) && i + rest.length < end && buf[i + rest.length] === DOT) return i + rest.length + 1;
+  return -1;
+}
+
+const HA_SUBPACKAGES = ['authenticator', 'backend', 'context', 'deploy', 'jmx', 'session', 'tcp'];
+
+/** The recogniser's CLUSTER_LOGGER_RE on the bytes of a logger name. */
+export function clusterLoggerBytes(buf: Buffer, start: number, end: number): boolean {
+  if (end - start < 8 || buf[start] !== o) return false;
+  let i = segment(buf, start, end, o, 'rg');
+  if (i < 0) return false;
+  i = segment(buf, i, end, a, 'pache');
+  if (i < 0) return false;
+  i = segment(buf, i, end, c, 'atalina');
+  if (i < 0) return false;
+  if (word(buf, i, end, 'ha.') || word(buf, i, end, 'tribes.') || word(buf, i, end, 't.')) return true;
+  if (!word(buf, i, end, 'h.')) return false;
+  i += 2;
+  if (i + 1 < end && buf[i + 1] === DOT && 'abcdjst'.includes(String.fromCharCode(buf[i]))) return true;
+  for (const w of HA_SUBPACKAGES) if (word(buf, i, end, w) && i + w.length < end && buf[i + w.length] === DOT) return true;
+  return false;
+}

@@ -1,0 +1,191 @@
+// The archive fast path (lines classified on bytes, only records that can yield an event decoded)
+// must give exactly what the general path gives, on every real log of the corpus; and it must
+// really skip the decoding of other records.
+
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { clusterLoggerBytes, spaceAt } from '../../src/core/cluster-prefilter.js';
+import { isClusterLogger } from '../../src/core/event-recogniser.js';
+import { InputParser, fastPathDefault } from '../../src/core/input-parser.js';
+import type { ClusterEvent } from '../../src/core/types.js';
+import { loadGrammarsSync } from '../../src/io/grammar-files.js';
+import { collectEvents } from '../../src/pipeline/read-events.js';
+import { CORPUS, PUBLIC } from '../helpers/corpus.js';
+
+/** Every catalina.out, catalina.*.log and public/*.log of the corpus. */
+function corpusFiles(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/^catalina\.(out|.*\.log)$/.test(name) || (dir === PUBLIC && name.endsWith('.log'))) out.push(p);
+    }
+  };
+  walk(CORPUS);
+  return out;
+}
+
+const files = corpusFiles();
+const grammars = loadGrammarsSync();
+
+function parse(data: Buffer, fastPath: boolean, chunk = 1 << 20, file = 'x.log'): { parser: InputParser; events: ClusterEvent[] } {
+  const events: ClusterEvent[] = [];
+  const parser = new InputParser({ file, node: 'n', formats: grammars.formats, events: grammars.events, tz: 'UTC', fastPath }, (ev) =>
+    events.push(ev),
+  );
+  for (let i = 0; i < data.length; i += chunk) parser.push(data.subarray(i, i + chunk));
+  parser.end();
+  return { parser, events };
+}
+
+test('the corpus has files of several formats', () => {
+  expect(files.length).toBeGreaterThan(60);
+});
+
+describe.each(files.map((f) => [f.slice(CORPUS.length + 1), f]))('%s', (_name, file) => {
+  test('same events and accounting with and without the fast path (whole file, and in small chunks)', () => {
+    const data = readFileSync(file);
+    const slow = parse(data, false, 1 << 20, file);
+    for (const chunk of [1 << 20, 4093, 97]) {
+      const fast = parse(data, true, chunk, file);
+      expect(fast.parser.stats).toEqual(slow.parser.stats);
+      expect(fast.events).toEqual(slow.events);
+    }
+  });
+});
+
+test('collectEvents over the whole corpus: identical events and per-input accounting', async () => {
+  const fast = await collectEvents(files, { tz: 'UTC', fastPath: true });
+  const slow = await collectEvents(files, { tz: 'UTC', fastPath: false });
+  expect(fast.inputs).toEqual(slow.inputs);
+  expect(fast.events).toEqual(slow.events);
+  expect(fast.events.length).toBeGreaterThan(1000);
+});
+
+describe('decoding', () => {
+  const noise = readFileSync(join(PUBLIC, 'isaiasa-tomcat8.0.33-tomcat0-catalina.2019-05-21.log'));
+
+  test('records of other loggers are counted, not decoded', () => {
+    // 200 copies of a non-cluster record and its stack trace, after a real log.
+    const record =
+      '21-May-2019 10:17:01.310 INFO [localhost-startStop-1] org.apache.catalina.startup.HostConfig.deployDirectory Deploying web application directory C:\\apps\\examples\n' +
+      '21-May-2019 10:17:02.000 SEVERE [http-nio-8080-exec-1] com.example.Shop.buy Failed\n' +
+      'java.lang.IllegalStateException: no\n\tat com.example.Shop.buy(Shop.java:10)\n\n';
+    const data = Buffer.concat([noise, Buffer.from(record.repeat(200))]);
+    const fast = parse(data, true);
+    const slow = parse(data, false);
+    expect(fast.parser.onBytes).toBe(true);
+    expect(fast.parser.stats).toEqual(slow.parser.stats);
+    expect(fast.events).toEqual(slow.events);
+    expect(slow.parser.decodedLines).toBe(slow.parser.stats.lines);
+    // Only the real log's cluster and lifecycle records (and the detection lines) were decoded.
+    const noiseOnly = parse(noise, true);
+    expect(fast.parser.decodedLines).toBe(noiseOnly.parser.decodedLines);
+    expect(fast.parser.decodedLines).toBeLessThan(noiseOnly.parser.stats.lines * 0.8);
+  });
+
+  test('a log without cluster records decodes no more than the detection lines', () => {
+    const record = '21-May-2019 10:17:02.000 INFO [main] org.apache.coyote.AbstractProtocol.init Initializing\n';
+    const { parser } = parse(Buffer.from(record.repeat(10_000)), true);
+    expect(parser.stats.records).toBe(10_000);
+    expect(parser.decodedLines).toBeLessThanOrEqual(100);
+  });
+
+  test('formats the byte matcher does not know stay on the general path', () => {
+    const data = readFileSync(join(CORPUS, 'simpleformatter-default/tomcat1/catalina.out'));
+    const { parser } = parse(data, true);
+    expect(parser.onBytes).toBe(false);
+    expect(parser.decodedLines).toBe(parser.stats.lines);
+  });
+
+  test('the fast path can be switched off', () => {
+    const { parser } = parse(noise, false);
+    expect(parser.onBytes).toBe(false);
+    expect(parser.decodedLines).toBe(parser.stats.lines);
+    const prev = process.env.CATALINA_LENS_FAST_PATH;
+    process.env.CATALINA_LENS_FAST_PATH = '0';
+    try {
+      expect(fastPathDefault()).toBe(false);
+    } finally {
+      if (prev === undefined) delete process.env.CATALINA_LENS_FAST_PATH;
+      else process.env.CATALINA_LENS_FAST_PATH = prev;
+    }
+    expect(fastPathDefault()).toBe(true);
+  });
+});
+
+describe('edge lines: the byte matcher agrees with the regex', () => {
+  const head = '26-Nov-2026 15:07:30.490 INFO [main] org.apache.catalina.startup.VersionLoggerListener.log Server version name:   Apache Tomcat/10.1.60\n';
+  const lines = [
+    '26-Nov-2026 15:07:30.490 INFO [Tribes-Task-Receiver[Catalina-Channel]-3] org.apache.catalina.ha.tcp.SimpleTcpCluster.memberAdded Replication member added:[x]',
+    '26-Nov-2026 15:07:30.490 INFO [a] b] org.apache.catalina.tribes.X.y z',
+    '26-Nov-2026 15:07:30.490 INFO [a] not a logger] o.a.c.t.X.y m',
+    '26-Nov-2026 15:07:30.490 INFO [a] org.apache.catalina.ha.X.y\tz',
+    '26-Nov-2026 15:07:30.490 INFO [a] org.apache.catalina.ha.X.y',
+    '26-Nov-2026 15:07:30.490 INFO [a] org.apache.catalina.ha.X.',
+    '26-Nov-2026 15:07:30.490 INFO [a] .y m',
+    '26-Nov-2026 15:07:30.490 INFO [a] org.apache[x].X.y m',
+    '26-Nov-2026 15:07:30.490 INFO [a] org.apache.catalina.ha.X.y[1] m',
+    '26-Nov-2026 15:07:30.490 情報 [main] org.apache.catalina.ha.tcp.SimpleTcpCluster.startInternal クラスタ',
+    '26-Nov-2026 15:07:30.490 INFO\u00a0[main] org.apache.catalina.ha.tcp.SimpleTcpCluster.x y',
+    '26-Nov-2026 15:07:30.490 INFO [main] org.apache.catalina.ha.tcp.SimpleTcpCluster.x\u2003y',
+    '26-Nov-2026 15:07:30.490 INFO [main] org.apache.catalina.ha.tcp.Simple\u00e9TcpCluster.x y',
+    '26-Nov-2026 15:07:30.490  INFO [main] org.apache.catalina.ha.tcp.SimpleTcpCluster.x y',
+    '26-Nov-2026 15:07:30.49 INFO [main] org.apache.catalina.ha.tcp.SimpleTcpCluster.x y',
+    '26-Nov-2026 15:07:30.490 INFO [main] o.a.c.h.session.DeltaManager.x y',
+    '26-Nov-2026 15:07:30.490 INFO [main] o.a.c.h.Http11NioProtocol.x y',
+    '26-Nov-2026 15:07:30.490 INFO [main] org.apache.catalina.startup.Catalina.start Server startup in 12 ms',
+    '26-Nov-2026 15:07:30.490 INFO [main] com.example.Catalina.start Server startup in 12 ms',
+    '26-Nov-2026 15:07:30.490 INFO [main] Catalina.start Server startup in 12 ms',
+    '26-Nov-2026 15:07:30.490 INFO [main] x.StandardServer.await A valid shutdown command was received via the shutdown port. Stopping the Server instance.',
+    '26-Nov-2026 15:07:30.490 INFO [main] org.apache.catalina.ha.tcp.SimpleTcpCluster.x y\r',
+    '\t26-Nov-2026 15:07:30.490 INFO [main] org.apache.catalina.ha.tcp.SimpleTcpCluster.x y',
+    '26-Foo-2026 15:07:30.490 INFO [main] org.apache.catalina.ha.tcp.SimpleTcpCluster.x y',
+  ];
+  test.each(lines)('%j', (l) => {
+    const noise = '26-Nov-2026 15:07:31.000 INFO [main] com.example.App.run tick\ncontinued\n';
+    const data = Buffer.from(head.repeat(120) + noise + `${l}\ncontinuation line\n` + noise);
+    const fast = parse(data, true);
+    const slow = parse(data, false);
+    expect(fast.parser.onBytes).toBe(true);
+    expect(fast.parser.stats).toEqual(slow.parser.stats);
+    expect(fast.events).toEqual(slow.events);
+  });
+
+  test('invalid UTF-8 lines', () => {
+    const bad = Buffer.from([0x32, 0x36, 0xff, 0x0a]);
+    const l = Buffer.from('26-Nov-2026 15:07:30.490 INFO [m\xff] org.apache.catalina.ha.tcp.SimpleTcpCluster.x y\n', 'latin1');
+    const data = Buffer.concat([Buffer.from(head.repeat(120)), bad, l, Buffer.from('x\n')]);
+    for (const chunk of [1 << 20, 7]) {
+      const fast = parse(data, true, chunk);
+      const slow = parse(data, false, chunk);
+      expect(fast.parser.stats).toEqual(slow.parser.stats);
+      expect(fast.parser.stats.invalidUtf8).toBe(2);
+      expect(fast.events).toEqual(slow.events);
+    }
+  });
+
+  test('cluster logger names on bytes: the recogniser regex', () => {
+    const names = [
+      'org.apache.catalina.ha.tcp.SimpleTcpCluster', 'org.apache.catalina.tribes.X', 'o.a.c.h.t.SimpleTcpCluster', 'o.a.c.ha.session.DeltaManager',
+      'o.a.catalina.tribes.X', 'org.a.c.t.X', 'o.apache.c.h.session.X', 'o.a.c.h.Http11NioProtocol', 'o.a.c.h.u.X', 'org.apache.catalina.h.jmx.X',
+      'org.apache.catalina.h.jmxx.X', 'org.apache.catalina.core.StandardServer', 'org.apache.coyote.http11.X', 'org.apache.catalina.hax.Y', 'o.a.c.t',
+      'o.a.c.t.', 'orgg.a.c.t.X', 'o.a.c.h.a.', 'o.a.c.h.x.', 'org.apache.catalina.tribes', 'o.a.c.h.tcp.', 'o.a.c.h.tcp', 'o', '',
+    ];
+    for (const n of names) {
+      const b = Buffer.from(n);
+      expect({ n, v: clusterLoggerBytes(b, 0, b.length) }).toEqual({ n, v: isClusterLogger(n) });
+    }
+  });
+
+  test('\\s on bytes', () => {
+    for (let cp = 0; cp < 0x10000; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      const s = String.fromCharCode(cp);
+      const b = Buffer.from(s);
+      expect(spaceAt(b, 0, b.length) > 0).toBe(/\s/.test(s));
+    }
+  });
+});
