@@ -3,26 +3,12 @@
 // same thread; a node that dies or restarts in between leaves the request's outcome unknown.
 
 import type { ClusterEvent } from '../types.js';
-import type { Transfer, TransferOutcome } from '../snapshot.js';
+import type { Transfer } from '../snapshot.js';
 import { addressKey } from './addresses.js';
 import { evidenceOf } from './membership.js';
 
-export interface TransferState {
-  node: string;
-  manager: string;
-  member?: string;
-  /** Provider resolved when the request was logged. */
-  provider?: string;
-  requestedAtMs?: number;
-  requestedAt?: string;
-  outcome: TransferOutcome;
-  durationMs?: number;
-  timeoutSeconds?: number;
-  file: string;
-  line: number;
-  outcomeEvidence?: string;
-  outcomeAtMs?: number;
-  outcomeAt?: string;
+/** A transfer as the snapshot shows it, plus what the model tracks to explain its outcome. */
+export interface TransferState extends Transfer {
   sentAt?: string;
   /** Provider's event count and run when the request was logged, and when the outcome was. */
   providerEventsAtRequest?: number;
