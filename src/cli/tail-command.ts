@@ -25,10 +25,26 @@ export async function runTail(args: CliArgs): Promise<number> {
   const done = new Promise<number>((resolve) => (finish = resolve));
 
   let session: LiveSession | undefined;
+  // Each event is written as soon as it is recognised, flushed per event: no event waits for a
+  // later one. The events recognised in one go (one chunk of a file) leave in one write, at the
+  // end of that synchronous step. When the reader falls behind, no further follower events are
+  // taken until it catches up (the files are the buffer).
+  let pending = '';
+  let draining = false;
+  const flush = (): void => {
+    const text = pending;
+    pending = '';
+    if (stdout.write(text) || draining) return;
+    draining = true;
+    session?.pauseUntil(
+      once(stdout, 'drain').finally(() => {
+        draining = false;
+      }),
+    );
+  };
   const print = (text: string): void => {
-    // One write per event: a pipe reader (`| jq`) sees each event as it happens. When the reader
-    // falls behind, stop taking follower events until it catches up (the files are the buffer).
-    if (!stdout.write(text)) session?.pauseUntil(once(stdout, 'drain'));
+    if (pending === '') queueMicrotask(flush);
+    pending += text;
   };
   let eventsSinceCheck = false;
   const onEvent = (ev: ClusterEvent): void => {

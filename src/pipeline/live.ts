@@ -82,6 +82,7 @@ export class LiveSession {
       flapWindowMs: options.flapWindowMs,
       disagreeGraceMs: options.disagreeGraceMs,
       maxMembers: options.maxMembers,
+      maxTransfers: options.maxTransfers,
       live: true,
       version: VERSION,
     });
