@@ -58,7 +58,19 @@ type TimeToken = { kind: 'digits'; n: number } | { kind: 'literal'; bytes: Buffe
 
 interface TimeBytes {
   tokens: TimeToken[];
+  /**
+   * When every token has a fixed width and a words token's words all have the same length (no
+   * word a prefix of another): one code per byte, DIGIT, WORD (the word's first byte) or the literal
+   * byte; `words` holds the packed words. Undefined otherwise (then the token loop is used).
+   */
+  fixed?: Int16Array;
+  wordKeys?: Set<number>;
+  wordLen?: number;
 }
+
+const DIGIT = -1;
+const WORD = -2;
+const WORD_REST = -3;
 
 function compileTimeBytes(f: CompiledTimeFormat, ts: CompiledTimestamp): TimeBytes | undefined {
   if (f.hasOffset) return undefined;
@@ -92,7 +104,51 @@ function compileTimeBytes(f: CompiledTimeFormat, ts: CompiledTimestamp): TimeByt
     }
     i += n;
   }
-  return { tokens };
+  return { tokens, ...fixedTemplate(tokens) };
+}
+
+function fixedTemplate(tokens: TimeToken[]): Pick<TimeBytes, 'fixed' | 'wordKeys' | 'wordLen'> {
+  const codes: number[] = [];
+  let wordKeys: Set<number> | undefined;
+  let wordLen: number | undefined;
+  for (const tok of tokens) {
+    if (tok.kind === 'digits') for (let k = 0; k < tok.n; k++) codes.push(DIGIT);
+    else if (tok.kind === 'literal') for (const b of tok.bytes) codes.push(b);
+    else {
+      const len = tok.words[0].length;
+      if (wordKeys || len > 3 || tok.words.some((w) => w.length !== len)) return {};
+      wordKeys = new Set(tok.words.map((w) => packWord(w, 0, len)));
+      wordLen = len;
+      codes.push(WORD);
+      for (let k = 1; k < len; k++) codes.push(WORD_REST);
+    }
+  }
+  return { fixed: Int16Array.from(codes), wordKeys, wordLen };
+}
+
+function packWord(buf: Buffer, at: number, len: number): number {
+  let v = 0;
+  for (let k = 0; k < len; k++) v = (v << 8) | buf[at + k];
+  return v;
+}
+
+/** matchTime for a fixed template: the end of the timestamp, or -1. */
+function matchFixedTime(t: TimeBytes, buf: Buffer, pos: number, end: number): number {
+  const codes = t.fixed!;
+  const n = codes.length;
+  if (pos + n > end) return -1;
+  for (let k = 0; k < n; k++) {
+    const code = codes[k];
+    const b = buf[pos + k];
+    if (code >= 0) {
+      if (b !== code) return -1;
+    } else if (code === DIGIT) {
+      if (b < 0x30 || b > 0x39) return -1;
+    } else if (code === WORD) {
+      if (!t.wordKeys!.has(packWord(buf, pos + k, t.wordLen!))) return -1;
+    }
+  }
+  return pos + n;
 }
 
 /** End of the timestamp at `pos`, -1 when there is none, -2 when more than one reading is possible. */
@@ -164,6 +220,19 @@ const DOT = 0x2e;
 const OPEN = 0x5b;
 const CLOSE = 0x5d;
 
+/** Byte classes for the scans: 0 other, 1 ASCII whitespace, 2 dot, 3 bracket, 4 non-ASCII. */
+const C_WS = 1;
+const C_DOT = 2;
+const C_BRACKET = 3;
+const C_HIGH = 4;
+const CLASS = new Uint8Array(256);
+for (let b = 0x09; b <= 0x0d; b++) CLASS[b] = C_WS;
+CLASS[SPACE] = C_WS;
+CLASS[DOT] = C_DOT;
+CLASS[OPEN] = C_BRACKET;
+CLASS[CLOSE] = C_BRACKET;
+for (let b = 0x80; b < 0x100; b++) CLASS[b] = C_HIGH;
+
 /**
  * `^(?<time>%TIME%) (?<level>\S+) \[(?<thread>.*?)\] (?<logger>[^\s\[\]]+)\.(?<method>[^\s.]+)(?: (?<message>.*))?$`
  * with flag `s`, on bytes. The regex matches when, after the time and one space, the level is the
@@ -177,22 +246,16 @@ class OneLineMatcher implements StartMatcher {
   constructor(private readonly time: TimeBytes) {}
 
   match(buf: Buffer, start: number, end: number): number {
-    const t = matchTime(this.time, buf, start, end);
-    if (t === -1) return NOT_START;
-    if (t === -2) return UNSURE;
+    const time = this.time;
+    const t = time.fixed !== undefined ? matchFixedTime(time, buf, start, end) : matchTime(time, buf, start, end);
+    if (t < 0) return t === -1 ? NOT_START : UNSURE;
     if (t >= end || buf[t] !== SPACE) return NOT_START;
     // level: \S+ then " ["
     let i = t + 1;
     const levelStart = i;
-    while (i < end) {
-      const b = buf[i];
-      if (b < 0x80) {
-        if (b === SPACE || (b >= 0x09 && b <= 0x0d)) break;
-        i++;
-      } else {
-        if (spaceAt(buf, i, end) > 0) break;
-        i++;
-      }
+    for (; i < end; i++) {
+      const k = CLASS[buf[i]];
+      if (k === C_WS || (k === C_HIGH && spaceAt(buf, i, end) > 0)) break;
     }
     if (i === levelStart || i + 1 >= end || buf[i] !== SPACE || buf[i + 1] !== OPEN) return NOT_START;
     // thread: the first "] " after which a logger.method word follows
@@ -202,24 +265,19 @@ class OneLineMatcher implements StartMatcher {
       let lastDot = -1;
       let firstBracket = -1;
       let e = q;
-      let sp = 0;
-      while (e < end) {
-        const b = buf[e];
-        if (b < 0x80) {
-          if (b === SPACE || (b >= 0x09 && b <= 0x0d)) {
-            sp = 1;
-            break;
-          }
-          if (b === DOT) lastDot = e;
-          else if ((b === OPEN || b === CLOSE) && firstBracket === -1) firstBracket = e;
-        } else if (spaceAt(buf, e, end) > 0) {
-          sp = 2;
+      let asciiSpace = false;
+      for (; e < end; e++) {
+        const k = CLASS[buf[e]];
+        if (k === 0) continue;
+        if (k === C_DOT) lastDot = e;
+        else if (k === C_WS) {
+          asciiSpace = buf[e] === SPACE;
           break;
-        }
-        e++;
+        } else if (k === C_BRACKET) {
+          if (firstBracket === -1) firstBracket = e;
+        } else if (spaceAt(buf, e, end) > 0) break;
       }
-      const endsWell = e === end || (sp === 1 && buf[e] === SPACE);
-      if (endsWell && lastDot > q && lastDot < e - 1 && (firstBracket === -1 || firstBracket > lastDot)) {
+      if ((e === end || asciiSpace) && lastDot > q && lastDot < e - 1 && (firstBracket === -1 || firstBracket > lastDot)) {
         this.loggerStart = q;
         this.loggerEnd = lastDot;
         return START;

@@ -2,7 +2,7 @@
 // pattern that is polynomial or exponential on a crafted 1 MiB line would hang the program.
 // The check uses recheck (automaton + fuzz analysis); results are cached per pattern.
 
-import { checkSync } from 'recheck';
+import { createRequire } from 'node:module';
 import { LensError } from './errors.js';
 import type { CompiledEventGrammar } from './event-grammar.js';
 import type { CompiledFormat } from './format-grammar.js';
@@ -22,6 +22,8 @@ export function regexHazard(source: string, flags: string): string | undefined {
   const key = `${flags}/${source}`;
   if (cache.has(key)) return cache.get(key);
   // Named groups and the flags we use are plain ECMAScript; recheck understands them.
+  // Loaded on first use: recheck costs ~200 ms of start-up and is only needed for user grammars.
+  const { checkSync } = createRequire(import.meta.url)('recheck') as typeof import('recheck');
   const result = checkSync(source, flags.replace(/[gyd]/g, ''), { timeout: 10_000 });
   let hazard: string | undefined;
   if (result.status === 'vulnerable') hazard = `${result.complexity.summary} backtracking`;
