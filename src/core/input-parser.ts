@@ -211,9 +211,21 @@ export class InputParser {
       }
       return;
     }
-    if (this.hold === Hold.Counted) this.countedLines++;
-    else if (this.hold === Hold.Assembler) this.assembler.push(line ?? this.decode(buf, start, end, flags));
+    if (this.hold === Hold.Counted) {
+      // A start line of another format is not part of the counted record: unparsed, as the assembler counts it.
+      if (this.isForeignStart(buf, start, end, flags, line)) {
+        this.endCounted(Hold.None);
+        this.stats.unparsed++;
+      } else this.countedLines++;
+    } else if (this.hold === Hold.Assembler) this.assembler.push(line ?? this.decode(buf, start, end, flags));
     else this.stats.unparsed++;
+  }
+
+  private isForeignStart(buf: Buffer, start: number, end: number, flags: number, line: Line | undefined): boolean {
+    if (start === end) return false;
+    const first = this.assembler.foreignFirstBytes;
+    if (first !== undefined && first[buf[start]] === 0) return false;
+    return this.assembler.isForeignStart((line ?? this.decode(buf, start, end, flags)).text);
   }
 
   /** Closes a counted record, counting it as the assembler would. */

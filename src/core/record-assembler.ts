@@ -57,6 +57,16 @@ export interface RecordAssembler {
   readonly format: string | undefined;
   /** Lines carry a foreign prefix that is being stripped. */
   readonly prefixed: boolean;
+  /**
+   * Whether `text` is a record start of another (non-fallback) format than the decided one: such a
+   * line is not a continuation of the record before it (a file that mixes formats).
+   */
+  isForeignStart(text: string): boolean;
+  /**
+   * Once decided: a 256-entry table, non-zero for each first byte a foreign start line can begin
+   * with (a prefilter before decoding a line); undefined when any byte can.
+   */
+  readonly foreignFirstBytes: Uint8Array | undefined;
 }
 
 export function createRecordAssembler(opts: RecordAssemblerOptions, sink: RecordSink): RecordAssembler {
@@ -92,6 +102,7 @@ class Assembler implements RecordAssembler {
   private last = 0;
   /** The other non-fallback formats: a start line of one of them is foreign, not a continuation. */
   private others: readonly CompiledFormat[] = [];
+  private foreignBytes: Uint8Array | undefined;
 
   private cur: LogRecord | undefined;
   private curPrefix: string | undefined;
@@ -187,6 +198,7 @@ class Assembler implements RecordAssembler {
     this.prefixMode = prefixMode;
     this.decided = true;
     this.others = this.formats.filter((f) => f !== fmt && !f.fallback);
+    this.foreignBytes = firstBytesOf(this.others);
     if (fmt?.timestamp) {
       this.reader = new TimeReader(fmt.timestamp, { tz: this.tz, dateOrder: this.dateOrder });
       if (fmt.timestamp.hasOrder && !this.dateOrder) {
@@ -270,8 +282,11 @@ class Assembler implements RecordAssembler {
     }
   }
 
-  /** `text` is a record start of another (non-fallback) format. */
-  private isForeignStart(text: string): boolean {
+  get foreignFirstBytes(): Uint8Array | undefined {
+    return this.foreignBytes;
+  }
+
+  isForeignStart(text: string): boolean {
     if (text === '') return false;
     for (const f of this.others) for (const p of f.patterns) if (matchPattern(p, text)) return true;
     return false;
@@ -363,4 +378,19 @@ class Assembler implements RecordAssembler {
     this.omitted = 0;
     this.sink.record(r);
   }
+}
+
+/** First bytes (UTF-8) the start lines of `formats` can begin with; undefined when any byte can. */
+function firstBytesOf(formats: readonly CompiledFormat[]): Uint8Array | undefined {
+  const table = new Uint8Array(256);
+  for (const f of formats) {
+    for (const p of f.patterns) {
+      if (p.firstChars === undefined) return undefined;
+      for (const c of p.firstChars) {
+        if (c < 0x80) table[c] = 1;
+        else table.fill(1, 0x80); // a non-ASCII first character: any lead byte
+      }
+    }
+  }
+  return table;
 }
