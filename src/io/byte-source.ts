@@ -13,7 +13,12 @@ export interface ByteSource {
   /** Bytes as read from disk (compressed size for .gz). */
   readonly size?: number;
   readonly gzip: boolean;
-  chunks(): AsyncIterable<Buffer>;
+  /**
+   * The bytes in chunks. With `reuse`, a plain file is read into one buffer again and again: each
+   * chunk is valid only until the next is asked for (the parser copies what it keeps), which saves
+   * a fresh 1 MiB allocation, its page faults and its garbage collection per chunk.
+   */
+  chunks(opts?: { reuse?: boolean }): AsyncIterable<Buffer>;
 }
 
 /** How long a FIFO without a writer is waited for before it is reported unreadable. */
@@ -101,6 +106,35 @@ async function* fifoChunks(handle: FileHandle, path: string): AsyncGenerator<Buf
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A regular file: read with positioned reads, into a reused buffer when the caller allows it. */
+function fileSource(path: string, size: number): ByteSource {
+  return {
+    gzip: false,
+    size,
+    async *chunks(opts = {}) {
+      let handle;
+      try {
+        handle = await open(path, 'r');
+      } catch (err) {
+        throw unreadable(path, err);
+      }
+      try {
+        let buf = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+        for (;;) {
+          if (!opts.reuse) buf = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+          const { bytesRead } = await handle.read(buf, 0, buf.length, null);
+          if (bytesRead === 0) break;
+          yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
+        }
+      } catch (err) {
+        throw unreadable(path, err);
+      } finally {
+        await handle.close();
+      }
+    },
+  };
 }
 
 function streamSource(stream: Readable, gzip: boolean): ByteSource {

@@ -23,7 +23,8 @@ export async function parseFile(input: InputFile, opts: ParseFileOptions): Promi
   let error: LensError | undefined;
   try {
     const source = await openByteSource(input.path, opts.stdin);
-    for await (const chunk of source.chunks()) parser.push(chunk);
+    // The parser copies what it keeps of a chunk, so the read buffer can be reused.
+    for await (const chunk of source.chunks({ reuse: true })) parser.push(chunk);
   } catch (err) {
     error = err instanceof Error && 'code' in err && (err as LensError).name === 'LensError' ? (err as LensError) : unreadable(input.path, err);
   }

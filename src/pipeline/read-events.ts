@@ -8,6 +8,7 @@ import type { ClusterEvent, InputStats } from '../core/types.js';
 import { loadGrammarsSync, type Grammars } from '../io/grammar-files.js';
 import { expandInputs } from '../io/inputs.js';
 import { parseFile, type ParsedFile } from './parse-file.js';
+import { parseInWorkers, workerCount } from './parallel.js';
 import { selectNodeFiles, type NodeFiles } from './select-files.js';
 import { validateReadOptions, type ReadOptions } from './options.js';
 
@@ -42,8 +43,16 @@ export async function collectEvents(paths: string | string[], options: ReadOptio
     fastPath: opts.fastPath,
     stdin: opts.stdin as Readable | undefined,
   };
-  const files: ParsedFile[] = [];
-  for (const input of inputs) files.push(await parseFile(input, parseOpts));
+  // Several large files: one worker thread per core, each parsing whole files (same results).
+  const workers = opts.grammarSet ? 0 : await workerCount(inputs);
+  let files: ParsedFile[];
+  if (workers > 0) {
+    const { formats: _f, events: _e, stdin: _s, ...rest } = parseOpts;
+    files = await parseInWorkers(inputs, { ...rest, grammars: opts.grammars ?? [] }, workers);
+  } else {
+    files = [];
+    for (const input of inputs) files.push(await parseFile(input, parseOpts));
+  }
   const selected = selectNodeFiles(files);
   const skipped = new Map(selected.flatMap((n) => n.skipped.map((s) => [s.file, s.reason] as const)));
   const stats = files.map((f) => {

@@ -191,3 +191,19 @@ describe('edge lines: the byte matcher agrees with the regex', () => {
     }
   });
 });
+
+test('parsing in worker threads gives the same events and accounting as in-process', async () => {
+  const prev = process.env.CATALINA_LENS_WORKERS;
+  try {
+    process.env.CATALINA_LENS_WORKERS = '2';
+    const parallel = await collectEvents(files, { tz: 'UTC' });
+    process.env.CATALINA_LENS_WORKERS = '0';
+    const single = await collectEvents(files, { tz: 'UTC' });
+    expect(parallel.inputs).toEqual(single.inputs);
+    expect(parallel.events).toEqual(single.events);
+    expect(parallel.errors).toEqual(single.errors);
+  } finally {
+    if (prev === undefined) delete process.env.CATALINA_LENS_WORKERS;
+    else process.env.CATALINA_LENS_WORKERS = prev;
+  }
+}, 120_000);
