@@ -1,0 +1,158 @@
+// `npm run bench`: archive throughput and memory of catalina-lens against grep and lnav, on the same
+// generated files in one run, plus start-up times.
+//
+//   node --import tsx benchmarks/run.ts [--size 256M] [--nodes 4] [--runs 3] [--huge] [--no-lnav] [--json]
+//
+// --size/--nodes: the generated archive (default 4 × 256 MiB, see generate.ts); --huge adds the
+// 4 × 1 GiB run for the memory check. Each command runs `--runs` times after a warm-up read of the
+// files (page cache); the table shows the fastest run's wall time, the CPU time (user + sys) of that
+// run, and the largest peak RSS of all runs (GNU time's %M: the whole process, worker threads included).
+// catalina-lens runs from dist/ (run `npm run build` first).
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { generate, parseSize } from './generate.js';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const CLI = join(ROOT, 'dist/cli/main.js');
+
+interface Measure {
+  name: string;
+  wall: number;
+  cpu: number;
+  rssKb: number;
+  bytes: number;
+  note?: string;
+}
+
+const { values: args } = parseArgs({
+  options: {
+    size: { type: 'string', default: '256M' },
+    nodes: { type: 'string', default: '4' },
+    runs: { type: 'string', default: '3' },
+    huge: { type: 'boolean', default: false },
+    lnav: { type: 'boolean', default: true },
+    'no-lnav': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  },
+});
+
+function timed(cmd: string, argv: string[], env: NodeJS.ProcessEnv = {}): { wall: number; cpu: number; rssKb: number; out: string } {
+  const res = spawnSync('/usr/bin/time', ['-f', '@@TIME %e %U %S %M', cmd, ...argv], {
+    env: { ...process.env, ...env },
+    maxBuffer: 1 << 30,
+    encoding: 'utf8',
+  });
+  const m = /@@TIME (\S+) (\S+) (\S+) (\d+)/.exec(res.stderr);
+  if (!m) throw new Error(`${cmd} ${argv.join(' ')} failed: ${res.stderr.slice(-2000)}`);
+  // grep -c exits 1 when nothing matched; anything else non-zero is a failure.
+  if (res.status !== 0 && !(cmd === 'grep' && res.status === 1)) throw new Error(`${cmd} exited ${res.status}: ${res.stderr.slice(-2000)}`);
+  return { wall: Number(m[1]), cpu: Number(m[2]) + Number(m[3]), rssKb: Number(m[4]), out: res.stdout };
+}
+
+function best(name: string, bytes: number, runs: number, cmd: string, argv: string[], env?: NodeJS.ProcessEnv, check?: (out: string) => void): Measure {
+  let b: Measure | undefined;
+  let rss = 0;
+  for (let i = 0; i < runs; i++) {
+    const r = timed(cmd, argv, env);
+    check?.(r.out);
+    rss = Math.max(rss, r.rssKb);
+    if (!b || r.wall < b.wall) b = { name, wall: r.wall, cpu: r.cpu, rssKb: 0, bytes };
+  }
+  b!.rssKb = rss;
+  return b!;
+}
+
+function has(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+
+/** Installs the OneLineFormatter format for lnav if it is not there (see shared/tools/lnav/README.md). */
+function lnavFormat(): boolean {
+  const src = join(ROOT, '../shared/tools/lnav/tomcat_oneline.json');
+  const dir = join(process.env.HOME ?? tmpdir(), '.lnav/formats/installed');
+  const dest = join(dir, 'tomcat_oneline.json');
+  if (existsSync(dest)) return true;
+  if (!existsSync(src)) return false;
+  execFileSync('mkdir', ['-p', dir]);
+  writeFileSync(dest, readFileSync(src));
+  return true;
+}
+
+function archive(bytesPerNode: number, nodes: number, runs: number, withLnav: boolean): Measure[] {
+  const g = generate({ bytesPerNode, nodes });
+  const files = g.files;
+  execFileSync('sh', ['-c', `cat ${files.map((f) => `'${f}'`).join(' ')} > /dev/null`]); // page cache
+  const out: Measure[] = [];
+  // grep writes its counts to a pipe: with stdout on /dev/null GNU grep stops at the first match.
+  out.push(best('grep -c', g.bytes, runs, 'grep', ['-c', 'Replication member added', ...files]));
+  let events = -1;
+  out.push(
+    best('catalina-lens analyze --json', g.bytes, runs, process.execPath, [CLI, 'analyze', '--json', ...files], {}, (o) => {
+      const j = JSON.parse(o) as { counts: { events: Record<string, number> } };
+      events = Object.values(j.counts.events).reduce((a, b) => a + b, 0);
+    }),
+  );
+  out[out.length - 1].note = `${events} events`;
+  out.push(best('catalina-lens events', g.bytes, runs, process.execPath, [CLI, 'events', ...files]));
+  out.push(best('catalina-lens analyze --json (1 thread)', g.bytes, Math.max(1, runs - 1), process.execPath, [CLI, 'analyze', '--json', ...files], { CATALINA_LENS_WORKERS: '0' }));
+  out.push(
+    best('catalina-lens analyze --json (no fast path)', g.bytes, 1, process.execPath, [CLI, 'analyze', '--json', ...files], {
+      CATALINA_LENS_FAST_PATH: '0',
+      CATALINA_LENS_WORKERS: '0',
+    }),
+  );
+  if (withLnav && has('lnav') && lnavFormat()) {
+    out.push(best('lnav (OneLineFormatter format)', g.bytes, Math.min(runs, 2), 'lnav', ['-n', '-c', ';SELECT count(*) FROM all_logs', ...files]));
+  }
+  return out;
+}
+
+function startup(runs: number): Measure[] {
+  const small = join(tmpdir(), 'catalina-lens-bench-1k.log');
+  const corpus = readFileSync(join(ROOT, '../shared/corpus/steady/tomcat1/catalina.out'));
+  writeFileSync(small, corpus.subarray(0, corpus.lastIndexOf(0x0a, 1024) + 1));
+  return [
+    best('node -e "" (baseline)', 0, runs, process.execPath, ['-e', '']),
+    best('catalina-lens --version', 0, runs, process.execPath, [CLI, '--version']),
+    best('catalina-lens analyze --json (1 KB)', 0, runs, process.execPath, [CLI, 'analyze', '--json', small]),
+  ];
+}
+
+function table(title: string, rows: Measure[]): string {
+  const grep = rows.find((r) => r.name.startsWith('grep'));
+  const lnav = rows.find((r) => r.name.startsWith('lnav'));
+  const mb = (r: Measure): number => r.bytes / 1024 ** 2;
+  const lines = [
+    `### ${title}`,
+    '',
+    '| command | wall s | CPU s | MiB/s | × grep | lnav ÷ this | peak RSS MiB | note |',
+    '|---|---:|---:|---:|---:|---:|---:|---|',
+  ];
+  for (const r of rows) {
+    lines.push(
+      `| ${r.name} | ${r.wall.toFixed(2)} | ${r.cpu.toFixed(2)} | ${r.bytes ? (mb(r) / Math.max(r.wall, 0.01)).toFixed(0) : '-'} | ` +
+        `${grep && r.bytes ? (r.wall / grep.wall).toFixed(2) : '-'} | ${lnav && r.bytes ? (lnav.wall / r.wall).toFixed(2) : '-'} | ` +
+        `${(r.rssKb / 1024).toFixed(0)} | ${r.note ?? ''} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+const runs = Number(args.runs);
+const nodes = Number(args.nodes);
+const size = parseSize(args.size!);
+const withLnav = args.lnav && !args['no-lnav'];
+const header =
+  `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load average at start ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`;
+const sections: [string, Measure[]][] = [[`archive: ${nodes} × ${args.size} (${header})`, archive(size, nodes, runs, withLnav)]];
+if (args.huge) sections.push([`memory: ${nodes} × 1G`, archive(parseSize('1G'), nodes, 1, false)]);
+sections.push(['start-up', startup(Math.max(5, runs * 3))]);
+if (args.json) process.stdout.write(`${JSON.stringify(sections, null, 2)}\n`);
+else process.stdout.write(`${sections.map(([t, r]) => table(t, r)).join('\n\n')}\n`);
