@@ -171,7 +171,8 @@ export class LiveSession {
       case 'data': {
         const stream = this.streams.get(key) ?? this.openStream(key, ev.file, ev.generation);
         stream.parser.push(ev.data);
-        this.decideWhenStale(stream);
+        // At a line end only: a partial line is not cut by it.
+        if (ev.data[ev.data.length - 1] === 0x0a) this.decideWhenStale(stream);
         this.schedulePartialFlush(key, stream);
         if (stream.endTimer) this.scheduleEnd(key, stream); // the old writer is still writing
         this.publishStats(stream);
@@ -234,6 +235,7 @@ export class LiveSession {
     const ms = (this.opts.rotationGraceMs ?? DEFAULT_GRACE_MS) + (this.opts.partialMs ?? DEFAULT_PARTIAL_MS);
     stream.endTimer = setTimeout(() => {
       if (this.streams.get(key) !== stream) return;
+      if (this.gate) return this.scheduleEnd(key, stream); // its last bytes may be waiting behind the gate
       this.endStream(key);
       this.changed();
     }, ms);
@@ -242,7 +244,8 @@ export class LiveSession {
 
   /**
    * A new parser buffers lines until it is sure of the format (or the idle flush makes it decide).
-   * On a log that never pauses for partialMs, do not wait for that: after 2 x partialMs, flush.
+   * On a log that never pauses for partialMs, do not wait for that: after 2 x partialMs, flush
+   * (called only when the last chunk ended a line, so no line is cut).
    */
   private decideWhenStale(stream: Stream): void {
     if (stream.parser.format !== undefined) {
@@ -262,6 +265,8 @@ export class LiveSession {
     const ms = this.opts.partialMs ?? DEFAULT_PARTIAL_MS;
     stream.timer = setTimeout(() => {
       if (this.streams.get(key) !== stream) return;
+      // Paused for a slow consumer: the file is not idle, its next bytes are waiting behind the gate.
+      if (this.gate) return this.schedulePartialFlush(key, stream);
       stream.parser.flush();
       this.publishStats(stream);
       this.changed();

@@ -176,6 +176,24 @@ describe('LiveSession', () => {
     await waitFor('all events', () => events.length === 3);
   });
 
+  it('does not flush a partial line while paused: the file is not idle, its reader is', async () => {
+    const { events, path, session, input } = await setup({ 'tomcat1/catalina.out': '' }, { partialMs: 300 });
+    const file = path('tomcat1/catalina.out');
+    const line = STEADY[49]!; // memberAdded
+    await appendFile(file, STEADY.slice(8, 49).join('') + line.slice(0, 80));
+    await waitFor('the first events', () => events.length >= 5);
+    let release!: () => void;
+    session.pauseUntil(new Promise<void>((r) => (release = r)));
+    await appendFile(file, line.slice(80) + STEADY[50]!);
+    await sleep(1000); // several partialMs pass while the rest of the line waits behind the gate
+    release();
+    await waitFor('both member-added events', () => events.filter((e) => e.type === 'member-added').length === 2);
+    const added = events.filter((e) => e.type === 'member-added');
+    expect(added.map((e) => e.line)).toEqual([42, 43]);
+    expect(added[0]!.message).toBe(line.slice(line.indexOf('Replication')).trimEnd());
+    expect(input('tomcat1/catalina.out')).toMatchObject({ lines: 43, records: 43, unparsed: 0 });
+  });
+
   it('emits the pending record on close', async () => {
     const { events, path, session } = await setup({ 'tomcat1/catalina.out': '' }, { partialMs: 60_000 });
     // 32 lines: the format is decided without the idle flush, the last record stays pending.
