@@ -180,10 +180,13 @@ describe('LiveSession', () => {
     const { events, path, session, input } = await setup({ 'tomcat1/catalina.out': '' }, { partialMs: 300 });
     const file = path('tomcat1/catalina.out');
     const line = STEADY[49]!; // memberAdded
-    await appendFile(file, STEADY.slice(8, 49).join('') + line.slice(0, 80));
+    await appendFile(file, STEADY.slice(8, 48).join(''));
     await waitFor('the first events', () => events.length >= 5);
     let release!: () => void;
     session.pauseUntil(new Promise<void>((r) => (release = r)));
+    // The next chunk is still taken (it ends inside a line), then the session waits at the gate.
+    await appendFile(file, STEADY[48]! + line.slice(0, 80));
+    await sleep(250);
     await appendFile(file, line.slice(80) + STEADY[50]!);
     await sleep(1000); // several partialMs pass while the rest of the line waits behind the gate
     release();
