@@ -51,6 +51,7 @@ export function createEventStream(options: EventStreamOptions = {}): EventStream
       dateOrder: opts.dateOrder,
       all: opts.all,
       maxLineBytes: opts.maxLineBytes,
+      fastPath: opts.fastPath,
     },
     (ev: ClusterEvent) => stream.push(ev),
   );
