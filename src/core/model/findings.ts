@@ -442,20 +442,42 @@ function startFailures(ctx: FindingsContext, out: Finding[]): void {
 }
 
 function loopbackReceiver(ctx: FindingsContext, out: Finding[]): void {
+  const loopBinds = ctx.binds.filter((b) => isLoopback(b.host));
+  if (loopBinds.length === 0) return;
+  // Indexes built once: a node restarted thousands of times must not make this quadratic.
+  const failedRuns = new Set(ctx.failures.map((f) => `${f.node}\u0000${f.run}`));
+  const own = new Map<string, Set<string>>();
+  const nonLoopBinds = new Map<string, Set<string>>(); // address → nodes that bound it
+  for (const x of ctx.binds) {
+    if (!own.has(x.node)) own.set(x.node, new Set());
+    own.get(x.node)!.add(x.address);
+    if (!isLoopback(x.host)) {
+      if (!nonLoopBinds.has(x.address)) nonLoopBinds.set(x.address, new Set());
+      nonLoopBinds.get(x.address)!.add(x.node);
+    }
+  }
+  const nonLoopMembers = new Set<string>();
+  const seenBy = new Map<string, Set<string>>(); // member address → observers that had it in view
+  for (const r of ctx.membership) {
+    if (!isLoopback(r.memberAddress.slice(0, r.memberAddress.lastIndexOf(':')))) nonLoopMembers.add(r.memberAddress);
+    if (r.intervals.length > 0) {
+      if (!seenBy.has(r.memberAddress)) seenBy.set(r.memberAddress, new Set());
+      seenBy.get(r.memberAddress)!.add(r.observer);
+    }
+  }
   const done = new Set<string>();
-  for (const b of ctx.binds) {
-    if (!isLoopback(b.host) || done.has(b.node)) continue;
+  for (const b of loopBinds) {
+    if (done.has(b.node)) continue;
     // A run whose cluster failed to start anyway says nothing about reachability.
-    if (ctx.failures.some((f) => f.node === b.node && f.run === b.run)) continue;
+    if (failedRuns.has(`${b.node}\u0000${b.run}`)) continue;
     // Only on a multi-host cluster (other nodes or members on non-loopback addresses), and only
     // when nobody reached it at that address.
-    const own = new Set(ctx.binds.filter((x) => x.node === b.node).map((x) => x.address));
-    const nonLoop = new Set<string>();
-    for (const x of ctx.binds) if (x.node !== b.node && !isLoopback(x.host)) nonLoop.add(x.address);
-    for (const r of ctx.membership) if (!own.has(r.memberAddress) && !isLoopback(r.memberAddress.slice(0, r.memberAddress.lastIndexOf(':')))) nonLoop.add(r.memberAddress);
-    const others = [...nonLoop].slice(0, 3);
+    const mine = own.get(b.node)!;
+    const others: string[] = [];
+    for (const [address, nodes] of nonLoopBinds) if ([...nodes].some((n) => n !== b.node)) others.push(address);
+    for (const address of nonLoopMembers) if (!mine.has(address) && !others.includes(address)) others.push(address);
     if (others.length === 0) continue;
-    if (ctx.membership.some((r) => r.memberAddress === b.address && r.observer !== b.node && r.intervals.length > 0)) continue;
+    if ([...(seenBy.get(b.address) ?? [])].some((observer) => observer !== b.node)) continue;
     done.add(b.node);
     out.push(
       finding(
@@ -464,7 +486,7 @@ function loopbackReceiver(ctx: FindingsContext, out: Finding[]): void {
         b.node,
         b.timeMs,
         b.time,
-        `${b.node} bound its cluster receiver to ${b.address}, a loopback address, while the cluster has members on other addresses (${others.join(', ')}), and no other node ever had it in view at that address: members on other hosts cannot connect to it. Set the Receiver's address to an interface the peers can reach (or check what "auto" resolved to).`,
+        `${b.node} bound its cluster receiver to ${b.address}, a loopback address, while the cluster has members on other addresses (${others.slice(0, 3).join(', ')}), and no other node ever had it in view at that address: members on other hosts cannot connect to it. Set the Receiver's address to an interface the peers can reach (or check what "auto" resolved to).`,
         [b.evidence],
       ),
     );
