@@ -8,6 +8,17 @@
 // `{name:type}`; `''` is one `'` (a lone `'` is kept, as Tomcat 6/7 hard-coded strings print it);
 // a run of white space matches any run of spaces, tabs, U+00A0 or U+202F. An argument used twice
 // (the French sessionReceived bug) must repeat the same text.
+//
+// A template is matched in three parts: the literal text before its first argument (`head`) from the
+// start of the message and the literal text after its last argument (`tail`) from the end, both by a
+// plain character walk, then the anchored regex of the arguments and the literal text between them
+// (`regex`) on what is left. Every such regex must stay linear on attacker-controlled lines
+// (test/core/regex-safety.test.ts proves it with recheck for every bundled template): no two repeats
+// may be able to share characters, so a space next to a free-text or date argument is exactly one
+// character (the argument gives up white space it took at that edge), and the last argument, when it
+// is free text, takes everything left (it cannot fail, so nothing before it is retried). Keeping the
+// literal head and tail out of the regex also keeps recheck's automaton small (its cost grows with
+// the cube of the pattern length).
 
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
@@ -23,7 +34,19 @@ export interface TemplateArg {
   type: ArgType;
   /** Regex group holding it (`a0`, `a1` ...). */
   group: string;
+  /** Text or date argument next to a single-character space: white space it took at that edge is not kept. */
+  trimStart?: boolean;
+  trimEnd?: boolean;
+  /** Groups of the later uses of an argument used twice: the match only counts when they hold the same text. */
+  repeats?: Array<{ group: string; trimStart?: boolean; trimEnd?: boolean }>;
 }
+
+/**
+ * One step of reading a message: literal text (strings, and `' '` for a run of white space), or a
+ * regex anchored where the previous step ended. The `end` regex (the core) must take everything up
+ * to where the template's tail starts.
+ */
+export type TemplateStep = { literal: string[]; regex?: undefined } | { regex: RegExp; end: boolean; literal?: undefined };
 
 export interface CompiledTemplate {
   /** Grammar name (its key in the file). */
@@ -40,7 +63,12 @@ export interface CompiledTemplate {
   level?: Level;
   logger?: string;
   key?: string;
-  regex: RegExp;
+  /** How the message is read from its start, up to the tail. */
+  steps: TemplateStep[];
+  /** Literal text after the last argument: strings, and `' '` for a white space run. */
+  tail: string[];
+  /** Every regex of `steps`, the ones run on log text. */
+  regexes: RegExp[];
   args: TemplateArg[];
   constants: Record<string, unknown>;
   /** The literal text before the first argument, white space runs folded to one space. */
@@ -200,9 +228,14 @@ const SPACE_RUN = /[ \t\u00A0\u202F]+/g;
 const MEMBER_SRC = String.raw`(?:[\w$.]+\[tcp://[^\[\]\n]*\]|tcp://(?:\{[-\d, ]*\}|[^\s\[\]{},;]+):\d+)`;
 const ADDRESS_SRC = String.raw`[^\s/\[\]]*/(?:\[[0-9A-Fa-f:.%\w]+\]|[0-9A-Fa-f:.%\w]+?):\d+`;
 
-/** Regex source of an argument, given the literal character that follows it (undefined at the end). */
-function argSource(type: ArgType, next: string | undefined): string {
-  const atEnd = next === undefined;
+/**
+ * Regex source of an argument, given the literal character that follows it in the template
+ * (undefined at the end) and whether it ends the regex (the tail, if any, is matched apart). A free-text
+ * or date argument that ends the regex takes every character left (`[\s\S]`: messages are one
+ * line, matchTemplate refuses a line break), so the `$` after it never fails and nothing before it is
+ * retried; before a `]` it still may not hold a bare `]`.
+ */
+function argSource(type: ArgType, next: string | undefined, atEnd: boolean): string {
   switch (type) {
     case 'member':
       return MEMBER_SRC;
@@ -216,12 +249,45 @@ function argSource(type: ArgType, next: string | undefined): string {
       return next === ']' ? '[^\\s\\]]+' : '\\S+';
     case 'date':
       if (next === ']') return '[^\\[\\]\\n]+';
-      return atEnd ? '[^\\n]+' : '[^\\n]+?';
+      return atEnd ? '[\\s\\S]+' : '[^\\n]+?';
     case 'text':
       // Before a `]`, allow one level of nested brackets (`StandardManager[/examples]`) but never a
       // bare `]`: linear, where a lazy `.*?` would backtrack polynomially on crafted lines.
       if (next === ']') return String.raw`(?:[^\[\]\n]|\[[^\[\]\n]*\])*`;
-      return atEnd ? '[^\\n]*' : '[^\\n]*?';
+      return atEnd ? '[\\s\\S]*' : '[^\\n]*?';
+  }
+}
+
+/**
+ * Whether an argument of this type, matched on its own (greedy), can end only where the template's
+ * next piece (and the one after that, when it is a space) can follow: then it is read by its own
+ * regex, and no backtracking across it could have found another way.
+ *
+ * - text and date before `]` stop at the first bare `]`; a word at the first `]` or white space; an
+ *   integer at the first character that is no digit (or no group of a grouped integer);
+ * - a member (`tcp://host:port`, `Name[tcp://...]`) holds no white space outside `{...}`: two ways
+ *   to end it differ by characters that are no `]` and no white space and end in a port digit, so
+ *   before `]`, white space, or a literal without digits that white space follows, only the longest
+ *   one, the greedy one, fits;
+ * - not an address: its host is lazy, the first way found is the shortest.
+ */
+function fixedEnd(type: string | undefined, next: Piece | undefined, after: Piece | undefined): boolean {
+  if (next === undefined) return false;
+  const c = next.space ? ' ' : next.literal![0];
+  switch (type) {
+    case 'text':
+    case 'date':
+      return c === ']';
+    case 'member':
+      return c === ']' || c === ' ' || (!/\d/.test(next.literal!) && after?.space === true);
+    case 'word':
+      return c === ']' || c === ' ';
+    case 'int':
+      return !/\d/.test(c);
+    case 'grouped-int':
+      return next.space ? !/^\d/.test(after?.literal ?? '') : !/[\d,.'\u00A0\u202F]/.test(c);
+    default:
+      return false;
   }
 }
 
@@ -229,6 +295,8 @@ interface Piece {
   literal?: string;
   arg?: { name: string; type?: string };
   space?: true;
+  /** White space characters in the template at a space. */
+  width?: number;
 }
 
 function parseTemplate(text: string, fail: (reason: string) => never): Piece[] {
@@ -254,8 +322,9 @@ function parseTemplate(text: string, fail: (reason: string) => never): Piece[] {
       i += m[0].length;
     } else if (c === ' ' || c === '\t' || c === '\u00A0' || c === '\u202F') {
       flush();
+      const start = i;
       while (i < text.length && /[ \t\u00A0\u202F]/.test(text[i])) i++;
-      pieces.push({ space: true });
+      pieces.push({ space: true, width: i - start });
     } else {
       lit += c;
       i++;
@@ -371,21 +440,44 @@ function compileTemplate(o: {
   }
   const args: TemplateArg[] = [];
   const groups = new Map<string, TemplateArg>();
-  let src = '^';
+  const argType = (q: Piece | undefined): string | undefined => (q?.arg ? (q.arg.type ?? ev.fields?.[q.arg.name]) : undefined);
+  // Free text and dates may hold white space: they give up what they took next to a space.
+  const free = (q: Piece | undefined): boolean => argType(q) === 'text' || argType(q) === 'date';
+  const argAt = pieces.flatMap((q, i) => (q.arg ? [i] : []));
+  const lastArg = argAt.length > 0 ? argAt[argAt.length - 1] : -1;
+  // Arguments matched one by one, each by its own small regex: those whose end is fixed by the
+  // character after them. From the first other one to the last argument, one regex (the core).
+  const coreStart = argAt.find((i) => i === lastArg || !fixedEnd(argType(pieces[i]), pieces[i + 1], pieces[i + 2])) ?? -1;
+  const steps: TemplateStep[] = [];
+  let walk: string[] = [];
+  let src = '';
+  let groupNo = 0;
   let prefix = '';
-  let prefixDone = false;
   let specificity = 0;
+  const addRegex = (source: string, end: boolean): void => {
+    try {
+      steps.push({ regex: new RegExp(source, 'u'), end });
+    } catch (e) {
+      fail(`compiled regex is invalid: ${e instanceof Error ? e.message : String(e)}`, 'GRAMMAR_INVALID_REGEX');
+    }
+  };
   pieces.forEach((p, i) => {
+    const inCore = coreStart >= 0 && i >= coreStart && i <= lastArg;
+    if (argAt.length === 0 || i < argAt[0]) {
+      if (p.literal !== undefined) prefix += p.literal;
+      else if (p.space) prefix += ' ';
+    }
     if (p.literal !== undefined) {
       specificity += p.literal.length;
-      src += escapeRegex(p.literal);
-      if (!prefixDone) prefix += p.literal;
+      if (inCore) src += escapeRegex(p.literal);
+      else walk.push(p.literal);
     } else if (p.space) {
-      src += `${WS}+`;
       specificity++;
-      if (!prefixDone) prefix += ' ';
+      // Between arguments Tomcat prints the template's white space as it is: that many characters,
+      // no run (a run next to free text or a date could share characters with it).
+      if (inCore) src += WS.repeat(p.width ?? 1);
+      else walk.push(' ');
     } else if (p.arg) {
-      prefixDone = true;
       const { name } = p.arg;
       const declared = ev.fields?.[name];
       const typeName = p.arg.type ?? declared;
@@ -395,31 +487,34 @@ function compileTemplate(o: {
         fail(`argument {${name}} is typed ${p.arg.type} here but ${declared} in fields`);
       }
       if (RESERVED.has(name)) fail(`argument {${name}} uses a reserved event field name`);
-      const prev = groups.get(name);
-      if (prev) {
-        src += `\\k<${prev.group}>`;
-        return;
-      }
       const nextPiece = pieces[i + 1];
-      const next = nextPiece === undefined ? undefined : nextPiece.space ? ' ' : (nextPiece.literal?.[0] ?? '{');
       if (nextPiece?.arg) fail(`arguments {${name}} and {${nextPiece.arg.name}} need literal text between them`);
-      const arg: TemplateArg = { name, type: typeName, group: `a${args.length}` };
-      args.push(arg);
-      groups.set(name, arg);
-      // White space before an argument is taken by the space run: a text or date argument does not
-      // start with it, so the two cannot share characters (no polynomial backtracking).
-      const prevPiece = pieces[i - 1];
-      const guard = prevPiece?.space && (typeName === 'text' || typeName === 'date') ? `(?!${WS})` : '';
-      src += `(?<${arg.group}>${guard}${argSource(typeName, next)})`;
+      const next = nextPiece === undefined ? undefined : nextPiece.space ? ' ' : nextPiece.literal![0];
+      if (walk.length > 0) steps.push({ literal: walk });
+      walk = [];
+      // Literal white space outside the core is a whole run, matched greedily: only spaces inside it trim.
+      const edges = free(p) && inCore ? { trimStart: i > coreStart && pieces[i - 1].space, trimEnd: i < lastArg && nextPiece?.space } : {};
+      const group = `a${groupNo++}`;
+      const prev = groups.get(name);
+      // A later use of the same argument is its own group, compared in matchTemplate (a backreference
+      // would take the regex out of the class recheck can prove linear).
+      if (prev) (prev.repeats ??= []).push({ group, ...edges });
+      else {
+        const arg: TemplateArg = { name, type: typeName, group, ...edges };
+        args.push(arg);
+        groups.set(name, arg);
+      }
+      const argSrc = `(?<${group}>${argSource(typeName, next, i === lastArg)})`;
+      if (!inCore) addRegex(`^${argSrc}`, false);
+      else {
+        src += argSrc;
+        if (i === lastArg) addRegex(`^${src}$`, true);
+      }
     }
   });
-  src += '$';
-  let regex: RegExp;
-  try {
-    regex = new RegExp(src, 'u');
-  } catch (e) {
-    return fail(`compiled regex is invalid: ${e instanceof Error ? e.message : String(e)}`, 'GRAMMAR_INVALID_REGEX');
-  }
+  // After the core, the literal tail is matched from the end of the message (see matchTemplate).
+  const tail = lastArg >= 0 ? walk : [];
+  if (lastArg < 0 && walk.length > 0) steps.push({ literal: walk });
   return {
     grammar: o.grammar,
     file,
@@ -432,7 +527,9 @@ function compileTemplate(o: {
     level: raw.level,
     logger: raw.logger,
     key: raw.key,
-    regex,
+    steps,
+    tail,
+    regexes: steps.flatMap((x) => (x.regex ? [x.regex] : [])),
     args,
     constants: { ...(ev.constants ?? {}), ...(raw.constants ?? {}) },
     prefix: prefix.replace(SPACE_RUN, ' '),
@@ -440,11 +537,15 @@ function compileTemplate(o: {
   };
 }
 
-const TRAILING_SPACE = /[ \t\r\u00A0\u202F]+$/;
-
-/** The message without trailing white space (templates are matched up to their last character). */
+/**
+ * The message without trailing white space (templates are matched up to their last character). A
+ * loop, not `/\s+$/`: that regex retries every start of a long run of spaces that is not at the end
+ * (quadratic on a crafted line).
+ */
 export function trimEnd(message: string): string {
-  return TRAILING_SPACE.test(message) ? message.replace(TRAILING_SPACE, '') : message;
+  let j = message.length;
+  while (j > 0 && (isSpace(message.charCodeAt(j - 1)) || message.charCodeAt(j - 1) === 0x0d)) j--;
+  return j === message.length ? message : message.slice(0, j);
 }
 
 function toInt(text: string): number {
@@ -456,13 +557,36 @@ function toInt(text: string): number {
  * undefined when it does not match (including a member argument that does not parse).
  */
 export function matchTemplate(t: CompiledTemplate, message: string): Record<string, unknown> | undefined {
-  const m = t.regex.exec(trimEnd(message));
-  if (!m) return undefined;
+  if (message.includes('\n')) return undefined;
+  const text = trimEnd(message);
+  const groups: Record<string, string> = {};
+  let pos = 0;
+  for (const step of t.steps) {
+    if (step.literal) {
+      pos = matchHead(step.literal, text, pos);
+      if (pos < 0) return undefined;
+    } else if (!step.end) {
+      const m = step.regex.exec(pos === 0 ? text : text.slice(pos));
+      if (!m) return undefined;
+      Object.assign(groups, m.groups);
+      pos += m[0].length;
+    } else {
+      const to = matchTail(t.tail, text, pos);
+      if (to < 0) return undefined;
+      const m = step.regex.exec(text.slice(pos, to));
+      if (!m) return undefined;
+      Object.assign(groups, m.groups);
+      pos = text.length;
+    }
+  }
+  if (pos !== text.length) return undefined;
   const out: Record<string, unknown> = { ...t.constants };
-  const groups = m.groups ?? {};
   for (const a of t.args) {
-    const text = groups[a.group];
-    if (text === undefined) continue;
+    const raw = groups[a.group];
+    if (raw === undefined) continue;
+    const text = trimmed(raw, a);
+    if (a.type === 'date' && text === '') return undefined;
+    for (const r of a.repeats ?? []) if (trimmed(groups[r.group] ?? '', r) !== text) return undefined;
     switch (a.type) {
       case 'member': {
         const member = parseMember(text);
@@ -487,4 +611,48 @@ export function matchTemplate(t: CompiledTemplate, message: string): Record<stri
     }
   }
   return out;
+}
+
+const LEADING_SPACE = /^[ \t\u00A0\u202F]+/;
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0xa0 || c === 0x202f;
+}
+
+/** Where literal text ends when `text` holds it at `i` (a `' '` part takes a whole white space run), else -1. */
+function matchHead(head: readonly string[], text: string, i: number): number {
+  for (const part of head) {
+    if (part === ' ') {
+      const start = i;
+      while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+      if (i === start) return -1;
+    } else {
+      if (!text.startsWith(part, i)) return -1;
+      i += part.length;
+    }
+  }
+  return i;
+}
+
+/** Where the literal `tail` starts when `text` ends with it, not before `from`, else -1. */
+function matchTail(tail: readonly string[], text: string, from: number): number {
+  let j = text.length;
+  for (let k = tail.length - 1; k >= 0; k--) {
+    const part = tail[k];
+    if (part === ' ') {
+      const end = j;
+      while (j > from && isSpace(text.charCodeAt(j - 1))) j--;
+      if (j === end) return -1;
+    } else {
+      j -= part.length;
+      if (j < from || !text.startsWith(part, j)) return -1;
+    }
+  }
+  return j;
+}
+
+function trimmed(text: string, edges: { trimStart?: boolean; trimEnd?: boolean }): string {
+  if (edges.trimStart) text = text.replace(LEADING_SPACE, '');
+  if (edges.trimEnd) text = trimEnd(text);
+  return text;
 }

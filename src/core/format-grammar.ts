@@ -3,7 +3,9 @@
 //
 // A pattern may use two placeholders, expanded at compile time from the grammar's own data:
 //   %TIME%    a non-capturing alternation of every `timestamp.formats` entry (months, AM/PM words included)
-//   %LEVELS%  an alternation of the `level` map's keys (longest first)
+//   %LEVELS%  an alternation of the `level` map's keys, factored by common prefixes (`FINE(?:ST|R)?`):
+//             it matches what the plain alternation, longest first, would, and keeps the automaton
+//             recheck builds for the safety check small (the plain list takes it seconds)
 
 import { LensError } from './errors.js';
 import { compileTimestamp, escapeRegex, type CompiledTimestamp, type TimestampSpec } from './timestamp.js';
@@ -165,10 +167,7 @@ export function compileFormatGrammar(name: string, json: unknown, file: string):
     timestamp = compileTimestamp(g.timestamp, file, ptr('timestamp'));
   }
 
-  const levelAlt = [...levels.keys()]
-    .sort((a, b) => b.length - a.length)
-    .map(escapeRegex)
-    .join('|');
+  const levelAlt = literalAlternation([...levels.keys()]);
   const expand = (src: string, pointer: string): string => {
     if (src.includes('%TIME%')) {
       if (!timestamp) throw schema(pointer, '%TIME% needs a "timestamp" block');
@@ -259,6 +258,37 @@ export function compileFormatGrammar(name: string, json: unknown, file: string):
     samples: g.samples,
     source: g,
   };
+}
+
+/**
+ * An alternation of literal words as a prefix tree: `FINE(?:ST|R)?|FEIN`. Where several words match
+ * at one place they are tried longest first, as in a longest-first plain alternation.
+ */
+export function literalAlternation(words: string[]): string {
+  // Returns the source and whether it is a top-level alternation (needs a group to be followed).
+  const build = (list: string[]): { src: string; alt: boolean } => {
+    const byFirst = new Map<string, string[]>();
+    let ends = false;
+    for (const w of list) {
+      if (w === '') {
+        ends = true;
+        continue;
+      }
+      const c = String.fromCodePoint(w.codePointAt(0)!);
+      const rest = byFirst.get(c) ?? [];
+      rest.push(w.slice(c.length));
+      byFirst.set(c, rest);
+    }
+    const alts = [...byFirst].map(([c, rest]) => {
+      const sub = build(rest);
+      return escapeRegex(c) + (sub.alt ? `(?:${sub.src})` : sub.src);
+    });
+    if (alts.length === 0) return { src: '', alt: false };
+    if (!ends) return { src: alts.join('|'), alt: alts.length > 1 };
+    // A word ends here and longer ones go on: the optional rest is tried first (longest first).
+    return { src: `(?:${alts.join('|')})?`, alt: false };
+  };
+  return build([...new Set(words)]).src;
 }
 
 function isObject(v: unknown): v is Record<string, any> {

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileEventGrammar, type CompiledEventGrammar } from '../../src/core/event-grammar.js';
+import { compileEventGrammar, matchTemplate, type CompiledEventGrammar } from '../../src/core/event-grammar.js';
 import { createEventRecogniser, firstLine, isClusterLogger } from '../../src/core/event-recogniser.js';
 import type { ClusterEvent, LogRecord } from '../../src/core/types.js';
 import { oneLineRecord, readRecords } from './event-record-helper.js';
@@ -257,7 +257,7 @@ describe('regex cost on crafted lines', () => {
     const t0 = performance.now();
     for (const t of templates) {
       for (const tail of ['a '.repeat(3000), '['.repeat(3000), ']'.repeat(3000), ' '.repeat(6000) + 'x', '[a]'.repeat(2000) + '[']) {
-        t.regex.exec(t.prefix + tail);
+        matchTemplate(t, t.prefix + tail);
       }
     }
     expect(performance.now() - t0).toBeLessThan(5000);
