@@ -83,6 +83,7 @@ export class LiveSession {
       disagreeGraceMs: options.disagreeGraceMs,
       maxMembers: options.maxMembers,
       maxTransfers: options.maxTransfers,
+      maxHistory: options.maxHistory,
       live: true,
       version: VERSION,
     });

@@ -2,6 +2,8 @@
 // node that owned it at that moment (addresses move between nodes across restarts: a Spring Boot
 // devtools restart may bind `auto` to the LAN address, the next one to 127.0.0.1).
 
+import { pushBounded } from './history.js';
+
 /** `/127.0.0.11` → `127.0.0.11`; `localhost/127.0.0.1` → `127.0.0.1`; `ip-172-31-13-12` → `172.31.13.12`. */
 export function normaliseHost(host: string): string {
   let h = host.trim();
@@ -41,13 +43,25 @@ export class AddressBook {
   private readonly claims = new Map<string, Claim[]>();
   private readonly current = new Map<string, string>();
   private seq = 0;
+  /** Older claims dropped by the bound (per address). */
+  dropped = 0;
+
+  /** `bound`: claims kept per address, the most recent. */
+  constructor(private readonly bound = Number.POSITIVE_INFINITY) {}
 
   claim(address: string, node: string, timeMs: number | undefined): void {
     let list = this.claims.get(address);
     if (!list) this.claims.set(address, (list = []));
     const last = list[list.length - 1];
-    if (!last || last.node !== node) list.push({ node, fromMs: timeMs ?? Number.NEGATIVE_INFINITY, seq: this.seq++ });
+    if (!last || last.node !== node) this.dropped += pushBounded(list, { node, fromMs: timeMs ?? Number.NEGATIVE_INFINITY, seq: this.seq++ }, this.bound).length;
     this.current.set(node, address);
+  }
+
+  /** Claims held, over all addresses. */
+  claimCount(): number {
+    let n = 0;
+    for (const list of this.claims.values()) n += list.length;
+    return n;
   }
 
   currentAddress(node: string): string | undefined {

@@ -6,6 +6,7 @@ import type { ClusterSnapshot, Counts, NodeInfo } from '../snapshot.js';
 import { AddressBook, addressKey, normaliseHost } from './addresses.js';
 import { deriveFindings, type FailureRecord, type SendFailureRecord, type BindRecord } from './findings.js';
 import { summarizeLatency } from './latency.js';
+import { pushBounded } from './history.js';
 import { evidenceOf, MembershipTracker } from './membership.js';
 import { newNode, nodeInfo, type NodeState } from './nodes.js';
 import { resolveOptions, type ModelOptions, type ResolvedOptions } from './options.js';
@@ -15,12 +16,11 @@ import { TransferTracker } from './transfers.js';
 export type { ModelOptions } from './options.js';
 
 const MAX_EVENT_TYPES = 1000;
-const MAX_FAILURES_PER_NODE = 1000;
 
 export class ClusterModel {
   private readonly opts: ResolvedOptions;
   private readonly nodes = new Map<string, NodeState>();
-  private readonly book = new AddressBook();
+  private readonly book: AddressBook;
   private readonly membership: MembershipTracker;
   private readonly transfers: TransferTracker;
   private readonly inputs = new Map<string, InputStats>();
@@ -36,13 +36,16 @@ export class ClusterModel {
   private to?: string;
   private droppedEventTypes = 0;
   private droppedNodes = 0;
+  /** Older entries the history bound dropped. */
+  private droppedBinds = 0;
   private droppedFailures = 0;
   private rejected = 0;
   private untimed = 0;
 
   constructor(opts: ModelOptions = {}) {
     this.opts = resolveOptions(opts);
-    for (const n of this.opts.nodes) this.nodes.set(n.name, newNode(n.name, true, n.address));
+    this.book = new AddressBook(this.opts.maxHistory);
+    for (const n of this.opts.nodes) this.nodes.set(n.name, newNode(n.name, true, n.address, this.opts.maxHistory));
     const self = this;
     this.membership = new MembershipTracker({
       resolve: (a, t, o) => this.book.resolve(a, t, o),
@@ -53,12 +56,13 @@ export class ClusterModel {
           run: n.runs.current?.index,
           lastMs: n.lastEventMs,
           last: n.lastEvent,
-          runEndMs: (i: number) => n.runs.runs[i]?.endMs,
-          runEnd: (i: number) => n.runs.runs[i]?.end,
+          runEndMs: (i: number) => n.runs.get(i)?.endMs,
+          runEnd: (i: number) => n.runs.get(i)?.end,
         };
       },
       flapWindowMs: this.opts.flapWindowMs,
       allowRow: () => self.membership.rows.size < self.opts.maxMembers || self.noteBound('membership rows'),
+      maxHistory: this.opts.maxHistory,
     });
     this.transfers = new TransferTracker({
       resolve: (a, t, o) => this.book.resolve(a, t, o),
@@ -72,13 +76,13 @@ export class ClusterModel {
         this.managers.add(key);
         return true;
       },
-      allowTransfer: () => self.transfers.transfers.length < self.opts.maxTransfers || self.noteBound('transfers', self.opts.maxTransfers),
+      maxTransfers: this.opts.maxTransfers,
     });
   }
 
   /** Records that a bound was hit; always returns false (the caller drops the item). */
   private noteBound(what: string, bound = this.opts.maxMembers): false {
-    this.notes.add(`More than ${bound} ${what}: further ones were not tracked (raise maxMembers/maxTransfers if the logs are genuine).`);
+    this.notes.add(`More than ${bound} ${what}: further ones were not tracked (raise maxMembers if the logs are genuine).`);
     return false;
   }
 
@@ -90,7 +94,7 @@ export class ClusterModel {
         this.noteBound('nodes');
         return undefined;
       }
-      this.nodes.set(name, (n = newNode(name, false)));
+      this.nodes.set(name, (n = newNode(name, false, undefined, this.opts.maxHistory)));
     }
     return n;
   }
@@ -156,8 +160,8 @@ export class ClusterModel {
         n.address = address;
         n.addressSource = 'receiver-bound';
         if (!n.boundAddresses.includes(address) && n.boundAddresses.length < 100) n.boundAddresses.push(address);
-        this.binds.push({ node: n.name, run: run.index, address, host: normaliseHost(e.address), timeMs: t, time: e.time, evidence: evidenceOf(e) });
-        if (this.binds.length > MAX_FAILURES_PER_NODE * 10) this.binds.shift();
+        const bind = { node: n.name, run: run.index, address, host: normaliseHost(e.address), timeMs: t, time: e.time, evidence: evidenceOf(e) };
+        this.droppedBinds += pushBounded(this.binds, bind, this.opts.maxHistory).length;
         break;
       }
       case 'member-added':
@@ -213,9 +217,7 @@ export class ClusterModel {
         break;
       case 'cluster-start-failed':
       case 'multicast-join-failed':
-        if (this.failures.length < MAX_FAILURES_PER_NODE * 10) {
-          this.failures.push({ kind: e.type, node: n.name, timeMs: t, time: e.time, evidence: evidenceOf(e), run: run.index, message: e.message });
-        } else this.droppedFailures++;
+        this.droppedFailures += pushBounded(this.failures, { kind: e.type, node: n.name, timeMs: t, time: e.time, evidence: evidenceOf(e), run: run.index, message: e.message }, this.opts.maxHistory).length;
         break;
       default:
         break;
@@ -249,13 +251,13 @@ export class ClusterModel {
       binds: this.binds,
       lateResolve,
       spanToMs: this.toMs,
+      completeFromMs: this.historyHorizon(),
     });
     const notes = [...this.notes];
     if (this.membership.droppedRows) notes.push(`${this.membership.droppedRows} member records were not tracked (bound of ${this.opts.maxMembers} rows).`);
-    if (this.transfers.droppedTransfers) notes.push(`${this.transfers.droppedTransfers} transfers were not stored (bound of ${this.opts.maxTransfers}).`);
+    notes.push(...this.historyNotes());
     if (this.droppedEventTypes) notes.push(`${this.droppedEventTypes} events of more than ${MAX_EVENT_TYPES} distinct types were not counted.`);
     if (this.droppedNodes) notes.push(`${this.droppedNodes} events came from nodes beyond the bound of ${this.opts.maxMembers} and were ignored.`);
-    if (this.droppedFailures) notes.push(`${this.droppedFailures} start failures were not kept.`);
     if (this.untimed) notes.push(`${this.untimed} events carry no time (a log format without timestamps, or a timestamp that is not a real date such as 30-Feb): they keep file order, so their order across nodes, the runs' times and detection delays cannot be known.`);
     if (this.rejected) notes.push(`${this.rejected} malformed events were ignored.`);
     for (const [name, addr] of inferred.byNode) notes.push(`${name}: address ${addr} inferred (${inferred.why.get(name) ?? ''}).`);
@@ -272,6 +274,82 @@ export class ClusterModel {
       counts: this.counts(inputs),
       notes,
     };
+  }
+
+  /** How much each bounded history holds and dropped (for tests and diagnostics). */
+  historySizes(): { bound: number; maxTransfers: number; held: Record<string, number>; dropped: Record<string, number> } {
+    let runs = 0;
+    let runsDropped = 0;
+    let maxRunsPerNode = 0;
+    for (const n of this.nodes.values()) {
+      runs += n.runs.runs.length;
+      runsDropped += n.runs.dropped;
+      maxRunsPerNode = Math.max(maxRunsPerNode, n.runs.runs.length);
+    }
+    let maxIntervalsPerRow = 0;
+    let flaps = 0;
+    let maxFlapsPerRow = 0;
+    for (const row of this.membership.rows.values()) {
+      maxIntervalsPerRow = Math.max(maxIntervalsPerRow, row.intervals.length);
+      flaps += row.flapTimes.length;
+      maxFlapsPerRow = Math.max(maxFlapsPerRow, row.flapTimes.length);
+    }
+    return {
+      bound: this.opts.maxHistory,
+      maxTransfers: this.opts.maxTransfers,
+      held: {
+        runs,
+        maxRunsPerNode,
+        binds: this.binds.length,
+        rows: this.membership.rows.size,
+        intervals: this.membership.intervalCount(),
+        maxIntervalsPerRow,
+        flaps,
+        maxFlapsPerRow,
+        claims: this.book.claimCount(),
+        failures: this.failures.length,
+        sendFailures: this.sendFailures.size,
+        transfers: this.transfers.transfers.length,
+        inputs: this.inputs.size,
+      },
+      dropped: {
+        runs: runsDropped,
+        binds: this.droppedBinds,
+        intervals: this.membership.droppedIntervals,
+        flaps: this.membership.droppedFlaps,
+        claims: this.book.dropped,
+        failures: this.droppedFailures,
+        transfers: this.transfers.droppedTransfers,
+      },
+    };
+  }
+
+  /** One note per history that hit its bound. */
+  private historyNotes(): string[] {
+    const d = this.historySizes().dropped;
+    const n = this.opts.maxHistory;
+    const out: string[] = [];
+    const say = (count: number, what: string, per: string, bound = n, option = 'maxHistory') => {
+      if (count > 0) out.push(`${count} older ${what} were dropped (bound of ${bound}${per}, ${option}): the model keeps the most recent ones, and findings cover that history.`);
+    };
+    say(d.runs, 'runs', ' per node');
+    say(d.binds, 'receiver binds', '');
+    say(d.intervals, 'membership intervals', ' per member row');
+    say(d.flaps, 'flaps', ' per member row');
+    say(d.claims, 'address claims', ' per address');
+    say(d.failures, 'start failures', '');
+    say(d.transfers, 'transfers', '', this.opts.maxTransfers, 'maxTransfers');
+    return out;
+  }
+
+  /** From when every kept history is complete: the latest time a dropped interval or run covered. */
+  private historyHorizon(): number | undefined {
+    let h = this.membership.droppedToMs;
+    for (const n of this.nodes.values()) {
+      const ms = n.runs.droppedToMs;
+      if (ms !== undefined && (h === undefined || ms > h)) h = ms;
+    }
+    return h;
   }
 
   private counts(inputs: InputStats[]): Counts {

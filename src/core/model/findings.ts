@@ -54,6 +54,11 @@ export interface FindingsContext {
   binds: BindRecord[];
   lateResolve: (address: string, timeMs: number | undefined, observer: string) => string | undefined;
   spanToMs?: number;
+  /**
+   * Set when the history bound dropped membership intervals or runs: the latest time they covered.
+   * Before it, one side of a comparison may be missing, so views are compared only after it.
+   */
+  completeFromMs?: number;
 }
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -309,12 +314,16 @@ function intersect(a: Span[], b: Span[]): Span[] {
   return out;
 }
 
+/** `a` minus `b`, both sorted and disjoint (as `normalise` and `intersect` return them): linear. */
 function subtract(a: Span[], b: Span[]): Span[] {
   const out: Span[] = [];
+  let j = 0;
   for (const [s0, e0] of a) {
+    while (j < b.length && b[j][1] <= s0) j++; // ends before this span, and so before every later one
     let s = s0;
-    for (const [bs, be] of b) {
-      if (be <= s || bs >= e0) continue;
+    for (let k = j; k < b.length && b[k][0] < e0; k++) {
+      const [bs, be] = b[k];
+      if (be <= s) continue;
       if (bs > s) out.push([s, bs]);
       s = Math.max(s, be);
       if (s >= e0) break;
@@ -355,7 +364,8 @@ function viewsDisagree(ctx: FindingsContext, inputs: Set<string>, out: Finding[]
       if (ab.spans.length === 0) continue;
       const ba = viewSpans(ctx, b, a.name);
       const bothRunning = intersect(runSpans(a), runSpans(b));
-      const d = subtract(intersect(ab.spans, bothRunning), ba.spans);
+      let d = subtract(intersect(ab.spans, bothRunning), ba.spans);
+      if (ctx.completeFromMs !== undefined) d = intersect(d, [[ctx.completeFromMs, Number.POSITIVE_INFINITY]]);
       for (const [s, e] of d) {
         if (e - s <= ctx.opts.disagreeGraceMs) continue;
         const opened = [...ab.evidence].filter(([from]) => from <= s).pop()?.[1];

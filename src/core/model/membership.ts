@@ -4,11 +4,11 @@
 import type { ClusterEvent, Member } from '../types.js';
 import type { MembershipInterval, MembershipRow } from '../snapshot.js';
 import { addressKey } from './addresses.js';
+import { pushBounded } from './history.js';
 import { isoAt } from './time.js';
 
 /** Tribes' SHUTDOWN_PAYLOAD: a member that announced its own graceful stop. */
 const SHUTDOWN_COMMAND = 'BABY-ALEX';
-const MAX_INTERVALS_PER_ROW = 1000;
 const MAX_PATH = 8;
 
 export interface IntervalState {
@@ -44,8 +44,10 @@ export interface RowState {
   firstSuspectMs?: number;
   firstSuspect?: string;
   lastLoss?: { ms?: number; node?: string; memberRun?: number; uniqueId?: string };
-  /** Re-adds after a loss, when the member did not restart in between. */
+  /** Re-adds after a loss, when the member did not restart in between (the most recent ones). */
   flapTimes: { ms: number; node?: string }[];
+  /** Older flaps dropped by the history bound. */
+  droppedFlaps: number;
   /** Losses followed by a re-add after the member restarted (not flapping). */
   rejoins: number;
   droppedIntervals: number;
@@ -63,6 +65,8 @@ export interface MembershipContext {
   flapWindowMs: number;
   /** May another row be created (the member bound)? */
   allowRow(): boolean;
+  /** Intervals and flaps kept per row, the most recent. */
+  maxHistory: number;
 }
 
 export function evidenceOf(ev: ClusterEvent): string {
@@ -73,6 +77,11 @@ export class MembershipTracker {
   readonly rows = new Map<string, RowState>();
   private readonly openByObserver = new Map<string, Set<RowState>>();
   droppedRows = 0;
+  /** Over all rows: intervals and flaps dropped by the history bound. */
+  droppedIntervals = 0;
+  droppedFlaps = 0;
+  /** The latest time a dropped interval covered: views before it are incomplete. */
+  droppedToMs?: number;
 
   constructor(private readonly ctx: MembershipContext) {}
 
@@ -93,6 +102,7 @@ export class MembershipTracker {
         intervals: [],
         path: [],
         flapTimes: [],
+        droppedFlaps: 0,
         rejoins: 0,
         droppedIntervals: 0,
         mentions: 0,
@@ -129,7 +139,11 @@ export class MembershipTracker {
         (loss.memberRun !== undefined && iv.memberRun !== undefined && loss.memberRun !== iv.memberRun) ||
         (loss.uniqueId !== undefined && iv.uniqueId !== undefined && loss.uniqueId !== iv.uniqueId);
       if (restarted) row.rejoins++;
-      else if (ev.timeMs - loss.ms <= this.ctx.flapWindowMs && row.flapTimes.length < MAX_INTERVALS_PER_ROW) row.flapTimes.push({ ms: ev.timeMs, node });
+      else if (ev.timeMs - loss.ms <= this.ctx.flapWindowMs) {
+        const gone = pushBounded(row.flapTimes, { ms: ev.timeMs, node }, this.ctx.maxHistory).length;
+        row.droppedFlaps += gone;
+        this.droppedFlaps += gone;
+      }
     }
     row.lastLoss = undefined;
     row.path = [];
@@ -224,11 +238,21 @@ export class MembershipTracker {
   }
 
   private push(row: RowState, iv: IntervalState): void {
-    row.intervals.push(iv);
-    if (row.intervals.length > MAX_INTERVALS_PER_ROW) {
-      row.intervals.shift();
-      row.droppedIntervals++;
+    const gone = pushBounded(row.intervals, iv, this.ctx.maxHistory);
+    row.droppedIntervals += gone.length;
+    this.droppedIntervals += gone.length;
+    for (const old of gone) {
+      // An interval still open when dropped covered the view up to now.
+      const ms = old.toMs ?? old.fromMs;
+      if (ms !== undefined && (this.droppedToMs === undefined || ms > this.droppedToMs)) this.droppedToMs = ms;
     }
+  }
+
+  /** Intervals held, over all rows. */
+  intervalCount(): number {
+    let n = 0;
+    for (const row of this.rows.values()) n += row.intervals.length;
+    return n;
   }
 
   /** Flaps within any window of `windowMs`: the largest count. */

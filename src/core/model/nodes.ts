@@ -24,7 +24,7 @@ export interface NodeState {
   declared: boolean;
 }
 
-export function newNode(name: string, declared: boolean, optionAddress?: string): NodeState {
+export function newNode(name: string, declared: boolean, optionAddress?: string, maxRuns?: number): NodeState {
   const parsed = optionAddress ? parseAddress(optionAddress) : undefined;
   const address = parsed ? `${parsed.host}:${parsed.port}` : undefined;
   return {
@@ -34,7 +34,7 @@ export function newNode(name: string, declared: boolean, optionAddress?: string)
     addressSource: address ? 'option' : undefined,
     optionAddress: address,
     boundAddresses: [],
-    runs: new RunTracker(),
+    runs: new RunTracker(maxRuns),
     eventCount: 0,
     declared,
   };

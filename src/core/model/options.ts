@@ -20,8 +20,19 @@ export interface ModelOptions {
   disagreeGraceMs?: number;
   /** Bound on distinct members, managers and observer/member rows the model tracks. Default 10 000. */
   maxMembers?: number;
-  /** Bound on stored transfers. Default 100 000. */
+  /**
+   * Bound on stored transfers: the most recent ones are kept, older ones dropped (and counted in a
+   * note). Default 100 000, in live mode `maxHistory`.
+   */
   maxTransfers?: number;
+  /**
+   * How many entries each per-event history keeps, the most recent ones: each node's runs, the
+   * receiver binds, each member row's intervals and flaps, each address's claims, the start
+   * failures. Older entries are dropped and counted in a note, and findings that compare histories
+   * (views that disagree) only look at the time they all cover. Default 2 000 in live mode (a tail
+   * runs for days), 10 000 otherwise.
+   */
+  maxHistory?: number;
   live?: boolean;
   version?: string;
 }
@@ -34,6 +45,7 @@ export interface ResolvedOptions {
   disagreeGraceMs: number;
   maxMembers: number;
   maxTransfers: number;
+  maxHistory: number;
   live: boolean;
   version: string;
 }
@@ -45,6 +57,8 @@ export const DEFAULTS = {
   disagreeGraceMs: 30_000,
   maxMembers: 10_000,
   maxTransfers: 100_000,
+  maxHistory: 10_000,
+  liveMaxHistory: 2_000,
 } as const;
 
 function nonNegative(name: string, value: number | undefined, fallback: number, integer = false, min = 0): number {
@@ -72,6 +86,8 @@ export function resolveOptions(opts: ModelOptions = {}): ResolvedOptions {
       });
     }
   }
+  const live = opts.live ?? false;
+  const maxHistory = nonNegative('maxHistory', opts.maxHistory, live ? DEFAULTS.liveMaxHistory : DEFAULTS.maxHistory, true, 1);
   return {
     nodes,
     slowMs: nonNegative('slowMs', opts.slowMs, DEFAULTS.slowMs),
@@ -79,8 +95,9 @@ export function resolveOptions(opts: ModelOptions = {}): ResolvedOptions {
     flapWindowMs: nonNegative('flapWindowMs', opts.flapWindowMs, DEFAULTS.flapWindowMs),
     disagreeGraceMs: nonNegative('disagreeGraceMs', opts.disagreeGraceMs, DEFAULTS.disagreeGraceMs),
     maxMembers: nonNegative('maxMembers', opts.maxMembers, DEFAULTS.maxMembers, true, 1),
-    maxTransfers: nonNegative('maxTransfers', opts.maxTransfers, DEFAULTS.maxTransfers, true, 1),
-    live: opts.live ?? false,
+    maxTransfers: nonNegative('maxTransfers', opts.maxTransfers, live ? maxHistory : DEFAULTS.maxTransfers, true, 1),
+    maxHistory,
+    live,
     version: opts.version ?? '0.0.0',
   };
 }

@@ -3,6 +3,7 @@
 
 import type { ClusterEvent } from '../types.js';
 import type { NodeRun } from '../snapshot.js';
+import { pushBounded } from './history.js';
 import { isoAt, offsetOf } from './time.js';
 
 /**
@@ -42,7 +43,19 @@ export interface RunState {
 export type RunChange = 'none' | 'first' | 'new';
 
 export class RunTracker {
+  /** The most recent runs (at most `bound`), oldest first; `index` counts every run ever opened. */
   readonly runs: RunState[] = [];
+  /** Older runs dropped by the bound. */
+  dropped = 0;
+  /** The latest end time among the dropped runs. */
+  droppedToMs?: number;
+
+  constructor(private readonly bound = Number.POSITIVE_INFINITY) {}
+
+  /** The run with this index, unless it was dropped. */
+  get(index: number): RunState | undefined {
+    return index >= this.dropped ? this.runs[index - this.dropped] : undefined;
+  }
 
   get current(): RunState | undefined {
     return this.runs[this.runs.length - 1];
@@ -84,8 +97,8 @@ export class RunTracker {
   }
 
   private open(ev: ClusterEvent): void {
-    this.runs.push({
-      index: this.runs.length,
+    const gone = pushBounded(this.runs, {
+      index: this.dropped + this.runs.length,
       stopped: false,
       restarted: false,
       phase: -1,
@@ -94,7 +107,9 @@ export class RunTracker {
       skipped: 0,
       requested: 0,
       managers: 0,
-    });
+    }, this.bound);
+    this.dropped += gone.length;
+    for (const r of gone) if (r.endMs !== undefined && (this.droppedToMs === undefined || r.endMs > this.droppedToMs)) this.droppedToMs = r.endMs;
   }
 
   /** The run that covers `timeMs` (from its first to its last event), if any. */

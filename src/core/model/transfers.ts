@@ -5,6 +5,7 @@
 import type { ClusterEvent } from '../types.js';
 import type { Transfer } from '../snapshot.js';
 import { addressKey } from './addresses.js';
+import { pushBounded } from './history.js';
 import { evidenceOf } from './membership.js';
 
 /** A transfer as the snapshot shows it, plus what the model tracks to explain its outcome. */
@@ -23,23 +24,26 @@ export interface TransferContext {
   resolve(address: string, timeMs: number | undefined, observer: string): string | undefined;
   providerState(name: string): { events: number; run?: number; stopped?: boolean } | undefined;
   allowManager(key: string): boolean;
-  allowTransfer(): boolean;
+  /** Transfers kept, the most recent. */
+  maxTransfers: number;
 }
 
 export class TransferTracker {
+  /** The most recent transfers (at most `maxTransfers`), in the order they were logged. */
   readonly transfers: TransferState[] = [];
   private readonly pending = new Map<string, TransferState>();
+  /** Older transfers dropped by the bound. */
   droppedTransfers = 0;
 
   constructor(private readonly ctx: TransferContext) {}
 
-  private add(t: TransferState): boolean {
-    if (!this.ctx.allowTransfer()) {
+  private add(t: TransferState): void {
+    for (const old of pushBounded(this.transfers, t, this.ctx.maxTransfers)) {
       this.droppedTransfers++;
-      return false;
+      // A dropped request's outcome has nothing left to update.
+      const key = `${old.node}\u0000${old.manager}`;
+      if (this.pending.get(key) === old) this.pending.delete(key);
     }
-    this.transfers.push(t);
-    return true;
   }
 
   requested(ev: ClusterEvent): void {
@@ -64,7 +68,8 @@ export class TransferTracker {
       providerEventsAtRequest: ps?.events,
       providerRunAtRequest: ps?.run,
     };
-    if (this.add(t)) this.pending.set(key, t);
+    this.add(t);
+    this.pending.set(key, t);
   }
 
   outcome(ev: ClusterEvent, outcome: 'received' | 'timeout' | 'no-manager'): void {
@@ -76,7 +81,7 @@ export class TransferTracker {
       // An outcome without its request (the log starts mid-transfer): keep it, request unknown.
       if (!this.ctx.allowManager(key)) return;
       t = { node: ev.node, manager, outcome, file: ev.file, line: ev.line };
-      if (!this.add(t)) return;
+      this.add(t);
     }
     t.outcome = outcome;
     if (typeof ev.durationMs === 'number') t.durationMs = ev.durationMs;
