@@ -89,7 +89,10 @@ export async function runTail(args: CliArgs): Promise<number> {
   // Errors the follower reports while following (an unreadable file): said on stderr, following goes on.
   let errorsShown = 0;
   const showErrors = (): void => {
-    for (; errorsShown < live.errors.length; errorsShown++) process.stderr.write(`${inputErrorLine(live.errors[errorsShown]!)}\n`);
+    // live.errors keeps the most recent ones: errors older than those were already shown or are gone.
+    for (errorsShown = Math.max(errorsShown, live.errorCount - live.errors.length); errorsShown < live.errorCount; errorsShown++) {
+      process.stderr.write(`${inputErrorLine(live.errors[errorsShown - (live.errorCount - live.errors.length)]!)}\n`);
+    }
   };
   const unsubscribe = live.subscribe(() => {
     if (mode !== 'dashboard') showErrors();

@@ -47,13 +47,16 @@ interface Stream {
 
 const DEFAULT_PARTIAL_MS = 1000;
 const DEFAULT_GRACE_MS = 5000;
+const MAX_ERRORS = 100;
 
 export class LiveSession {
   readonly model: ClusterModel;
   /** The most recent events, oldest first (bounded by keepEvents). */
   readonly recent: ClusterEvent[] = [];
-  /** Errors the follower reported (unreadable files); following goes on. */
+  /** The most recent errors the follower reported (unreadable files); following goes on. */
   readonly errors: Error[] = [];
+  /** Every error reported so far (`errors` keeps the last MAX_ERRORS of them). */
+  errorCount = 0;
   lastUpdateMs = 0;
   private follower?: Follower;
   private consuming: Promise<void> = Promise.resolve();
@@ -157,7 +160,7 @@ export class LiveSession {
       }
     } catch (err) {
       this.failure = err;
-      this.errors.push(err instanceof Error ? err : new Error(String(err)));
+      this.addError(err instanceof Error ? err : new Error(String(err)));
       void follower.close();
       this.changed();
     }
@@ -193,7 +196,7 @@ export class LiveSession {
         break;
       }
       case 'error':
-        this.errors.push(ev.error);
+        this.addError(ev.error);
         break;
     }
     this.changed();
@@ -277,6 +280,12 @@ export class LiveSession {
 
   private publishStats(stream: Stream): void {
     this.model.updateInput({ ...stream.parser.stats, format: stream.parser.format });
+  }
+
+  private addError(err: Error): void {
+    this.errorCount++;
+    this.errors.push(err);
+    if (this.errors.length > MAX_ERRORS) this.errors.shift();
   }
 
   private accept(ev: ClusterEvent): void {
