@@ -9,13 +9,16 @@ import { EvidenceIndex } from './evidence.js';
 
 export async function runAnalyze(args: CliArgs): Promise<number> {
   const paths = pathsOrDefault(args);
+  const stdout = process.stdout;
+  const dashboard = !(args.json || args.csv || args.text || (!stdout.isTTY && !args.dashboard));
   const { snapshot, collected } = await analyzeDetailed(paths, {
     ...readOptions(args),
+    // Only the dashboard shows events (and their text as evidence); the reports need the model alone.
+    keepEvents: dashboard,
     slowMs: args.slowMs,
     flapCount: args.flapCount,
     flapWindowMs: args.flapWindowMs,
   });
-  const stdout = process.stdout;
   if (collected.files.length === 0 && collected.errors.length > 0) {
     // Nothing could be read at all: the error lines alone, no empty report.
     reportInputErrors(collected.errors);
@@ -23,7 +26,7 @@ export async function runAnalyze(args: CliArgs): Promise<number> {
   }
   if (args.json) stdout.write(renderJson(snapshot));
   else if (args.csv) stdout.write(renderTransfersCsv(snapshot));
-  else if (args.text || (!stdout.isTTY && !args.dashboard)) {
+  else if (!dashboard) {
     stdout.write(renderText(snapshot, { color: useColor(args, stdout), width: stdout.columns || 100 }));
   } else {
     const { runDashboard } = await import('../ui/run-dashboard.js');

@@ -1,16 +1,18 @@
 import { sanitizeForTerminal } from '../core/sanitize.js';
-import { collectEvents } from '../pipeline/read-events.js';
+import { streamEvents } from '../pipeline/read-events.js';
 import type { InputStats } from '../core/types.js';
 import type { CliArgs } from './args.js';
 import { pathsOrDefault, readOptions, reportInputErrors } from './inputs.js';
 
 export async function runEvents(args: CliArgs): Promise<number> {
-  const collected = await collectEvents(pathsOrDefault(args), readOptions(args));
   const out: string[] = [];
-  for (const ev of collected.events) {
-    out.push(JSON.stringify(ev));
-    if (out.length >= 1000) flush(out);
-  }
+  // Each event is written as the merge hands it on, so nothing is kept.
+  const collected = await streamEvents(pathsOrDefault(args), readOptions(args), {
+    event(ev) {
+      out.push(JSON.stringify(ev));
+      if (out.length >= 1000) flush(out);
+    },
+  });
   flush(out);
   if (args.stats) for (const s of collected.inputs) process.stderr.write(`${statsLine(s)}\n`);
   reportInputErrors(collected.errors);

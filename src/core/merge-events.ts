@@ -28,3 +28,51 @@ function sortKeys(list: ClusterEvent[]): number[] {
     return last;
   });
 }
+
+/** A list of events read in batches, in its own order: `next()` gives at least one event, or undefined at its end. */
+export interface EventBatches {
+  next(): Promise<ClusterEvent[] | undefined>;
+}
+
+/**
+ * `mergeByTime` over lists that arrive in batches: each event is handed to `emit` as soon as every
+ * unfinished list has an event to compare it with, so only a batch per list is held. The order is
+ * exactly `mergeByTime`'s on the concatenated batches.
+ */
+export async function mergeBatches(lists: EventBatches[], emit: (ev: ClusterEvent) => void): Promise<void> {
+  const n = lists.length;
+  const batch: ClusterEvent[][] = lists.map(() => []);
+  const pos = new Array<number>(n).fill(0);
+  const last = new Array<number>(n).fill(Number.NEGATIVE_INFINITY);
+  const done = new Array<boolean>(n).fill(false);
+  const fill = async (i: number): Promise<void> => {
+    while (!done[i] && pos[i] >= batch[i].length) {
+      const b = await lists[i].next();
+      if (b === undefined) {
+        done[i] = true;
+        batch[i] = [];
+      } else {
+        batch[i] = b;
+      }
+      pos[i] = 0;
+    }
+  };
+  await Promise.all(lists.map((_, i) => fill(i)));
+  for (;;) {
+    let best = -1;
+    let bestKey = 0;
+    for (let i = 0; i < n; i++) {
+      if (done[i]) continue;
+      const t = batch[i][pos[i]].timeMs;
+      const key = t !== undefined && Number.isFinite(t) ? t : last[i];
+      if (best === -1 || key < bestKey) {
+        best = i;
+        bestKey = key;
+      }
+    }
+    if (best === -1) return;
+    last[best] = bestKey;
+    emit(batch[best][pos[best]++]);
+    if (pos[best] >= batch[best].length) await fill(best);
+  }
+}

@@ -32,6 +32,12 @@ export interface ReadOptions {
   fastPath?: boolean;
   /** The stream read for the path '-'; default process.stdin. */
   stdin?: NodeJS.ReadableStream;
+  /**
+   * Called as the inputs are read: bytes read so far and the inputs' total size on disk (0 when
+   * unknown, e.g. stdin). Plain files advance chunk by chunk; a .gz file counts as read when it ends.
+   * Called often (every chunk of every file): throttle what it prints.
+   */
+  onProgress?: (readBytes: number, totalBytes: number) => void;
 }
 
 export interface NormalisedReadOptions extends Omit<ReadOptions, 'since' | 'until'> {
@@ -48,6 +54,7 @@ export function validateReadOptions(opts: ReadOptions, now = Date.now()): Normal
     throw invalid('maxLineBytes', 'must be an integer of at least 16', opts.maxLineBytes);
   }
   if (opts.fastPath !== undefined && typeof opts.fastPath !== 'boolean') throw invalid('fastPath', 'must be true or false', opts.fastPath);
+  if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function') throw invalid('onProgress', 'must be a function', typeof opts.onProgress);
   if (opts.nodes !== undefined && (typeof opts.nodes !== 'object' || opts.nodes === null)) {
     throw invalid('nodes', 'must be an object of NAME: PATH', opts.nodes);
   }

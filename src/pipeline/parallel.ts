@@ -1,7 +1,9 @@
-// Parses several input files on both cores: worker threads (node:worker_threads) each parse whole
-// files, largest first, and send back events and accounting; the caller merges by time as usual.
-// Small archives, stdin, pre-compiled grammar sets and single files stay in-process (a worker costs
-// module loading and grammar compiling, ~100 ms).
+// Parses input files on both cores: worker threads (node:worker_threads) parse the files, and the
+// main thread pulls their events in batches (`RemoteFileReader`), as the merge needs them. A worker
+// reads a file only when asked for its next batch, with a few batches requested ahead, so each file
+// holds at most `depth` batches in flight and memory does not grow with the input. Small archives,
+// stdin, pre-compiled grammar sets and single files stay in-process (a worker costs module loading
+// and grammar compiling, ~100 ms).
 
 import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -12,20 +14,19 @@ import { Worker } from 'node:worker_threads';
 import { LensError, type LensErrorCode } from '../core/errors.js';
 import type { ClusterEvent, InputStats } from '../core/types.js';
 import type { InputFile } from '../io/inputs.js';
-import type { ParsedFile, ParseFileOptions } from './parse-file.js';
+import type { EventReader, ParseFileOptions } from './parse-file.js';
 
 /** Below this many bytes in total, files are parsed in-process. */
 export const PARALLEL_MIN_BYTES = 64 * 1024 * 1024;
 
+/** Events a worker gathers before it answers a pull (fewer at the end of a file). */
+export const BATCH_EVENTS = 64;
+/** Batches requested ahead per file. */
+export const BATCH_DEPTH = 2;
+
 export type WorkerParseOptions = Omit<ParseFileOptions, 'formats' | 'events' | 'stdin'> & { grammars: string[] };
 
-export interface WorkerRequest {
-  id: number;
-  input: InputFile;
-  opts: WorkerParseOptions;
-}
-
-interface SerialError {
+export interface SerialError {
   code?: LensErrorCode;
   message: string;
   file?: string;
@@ -34,11 +35,18 @@ interface SerialError {
   help?: string;
 }
 
-export interface WorkerReply {
-  stats: InputStats;
-  events: ClusterEvent[];
-  error?: SerialError;
-}
+/** Main → worker. */
+export type WorkerRequest =
+  | { kind: 'init'; opts: WorkerParseOptions; batch: number }
+  | { kind: 'open'; id: number; input: InputFile }
+  | { kind: 'pull'; id: number };
+
+/** Worker → main. Events travel as one JSON text per batch (one string to copy, no object graph). */
+export type WorkerReply =
+  | { kind: 'batch'; id: number; events: string; bytes: number }
+  | { kind: 'end'; id: number; stats: InputStats; bytes: number; error?: SerialError }
+  | { kind: 'progress'; id: number; bytes: number }
+  | { kind: 'fail'; failure: SerialError };
 
 /**
  * How many workers to use for `inputs` (0: parse in-process): one per core, when there are several
@@ -56,7 +64,7 @@ export async function workerCount(inputs: InputFile[], minBytes = PARALLEL_MIN_B
   return Math.min(cpus, inputs.length);
 }
 
-async function sizeOf(path: string): Promise<number> {
+export async function sizeOf(path: string): Promise<number> {
   try {
     return (await stat(path)).size;
   } catch {
@@ -75,69 +83,155 @@ function startWorker(): Worker {
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`));
 }
 
-/** Parses `inputs` on `count` workers; results in input order. */
-export async function parseInWorkers(inputs: InputFile[], opts: WorkerParseOptions, count: number): Promise<ParsedFile[]> {
-  const sizes = await Promise.all(inputs.map((i) => sizeOf(i.path)));
-  const queue = inputs.map((_, i) => i).sort((a, b) => sizes[b] - sizes[a]);
-  const results: ParsedFile[] = new Array(inputs.length);
-  // One worker per file: when a file is done its worker exits, and its heap (the file's garbage and
-  // its copy of the events) goes back to the system instead of staying in the process's peak RSS.
-  const live = new Set<Worker>();
-  try {
-    await Promise.all(
-      Array.from({ length: count }, async () => {
-        for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-          const worker = startWorker();
-          live.add(worker);
-          try {
-            const reply = await request(worker, { id: next, input: inputs[next], opts });
-            results[next] = {
-              input: inputs[next],
-              stats: reply.stats,
-              events: reply.events,
-              error: reply.error ? toLensError(reply.error) : undefined,
-            };
-          } finally {
-            live.delete(worker);
-            await worker.terminate();
-          }
-        }
-      }),
-    );
-  } finally {
-    await Promise.all([...live].map((w) => w.terminate()));
+/** A fixed set of workers; files are opened on the one chosen by the caller. */
+export class WorkerPool {
+  private readonly workers: Worker[] = [];
+  private readonly readers = new Map<number, RemoteFileReader>();
+  private nextId = 0;
+  private failure: Error | undefined;
+
+  constructor(
+    count: number,
+    opts: WorkerParseOptions,
+    private readonly onBytes?: (input: InputFile, bytesRead: number) => void,
+  ) {
+    for (let w = 0; w < count; w++) {
+      const worker = startWorker();
+      worker.on('message', (msg: WorkerReply) => this.onMessage(msg));
+      worker.on('error', (err: Error) => this.fail(err));
+      worker.on('exit', (code: number) => this.fail(new Error(`parse worker exited with code ${code}`)));
+      worker.postMessage({ kind: 'init', opts, batch: BATCH_EVENTS } satisfies WorkerRequest);
+      this.workers.push(worker);
+    }
   }
-  return results;
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** A reader of `input` parsed on worker `w`; nothing is read before its first `next()`. */
+  open(input: InputFile, w: number): RemoteFileReader {
+    const id = this.nextId++;
+    const worker = this.workers[w];
+    const reader = new RemoteFileReader(input, (msg) => worker.postMessage(msg), id, (bytes) => this.onBytes?.(input, bytes));
+    if (this.failure) reader.fail(this.failure);
+    this.readers.set(id, reader);
+    worker.postMessage({ kind: 'open', id, input } satisfies WorkerRequest);
+    return reader;
+  }
+
+  async close(): Promise<void> {
+    this.failure ??= new Error('parse workers closed');
+    const workers = this.workers.splice(0);
+    for (const w of workers) w.removeAllListeners('exit');
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+
+  private onMessage(msg: WorkerReply): void {
+    if (msg.kind === 'fail') {
+      this.fail(toLensError(msg.failure));
+      return;
+    }
+    const reader = this.readers.get(msg.id);
+    if (!reader) return;
+    if (reader.onReply(msg)) this.readers.delete(msg.id);
+  }
+
+  private fail(err: Error): void {
+    if (this.failure) return;
+    this.failure = err;
+    for (const r of this.readers.values()) r.fail(err);
+    this.readers.clear();
+  }
 }
 
-function request(worker: Worker, req: WorkerRequest): Promise<WorkerReply> {
-  return new Promise((resolve, reject) => {
-    const cleanup = (): void => {
-      worker.off('message', onMessage);
-      worker.off('error', onError);
-      worker.off('exit', onExit);
+/** The main thread's side of a file parsed in a worker. */
+export class RemoteFileReader implements EventReader {
+  private readonly ready: ClusterEvent[][] = [];
+  private inflight = 0;
+  private ended = false;
+  private failed: Error | undefined;
+  private waiter: { resolve: (b: ClusterEvent[] | undefined) => void; reject: (e: Error) => void } | undefined;
+  stats: InputStats;
+  error?: LensError;
+
+  constructor(
+    readonly input: InputFile,
+    private readonly post: (msg: WorkerRequest) => void,
+    private readonly id: number,
+    private readonly onBytes: (bytesRead: number) => void,
+    private readonly depth = BATCH_DEPTH,
+  ) {
+    this.stats = {
+      file: input.path,
+      node: input.node,
+      bytes: 0,
+      lines: 0,
+      recordLines: 0,
+      records: 0,
+      unparsed: 0,
+      invalidUtf8: 0,
+      truncatedLines: 0,
+      unrecognisedCluster: 0,
+      events: {},
     };
-    const onMessage = (msg: WorkerReply & { id: number; failure?: SerialError }): void => {
-      if (msg.id !== req.id) return;
-      cleanup();
-      if (msg.failure) reject(toLensError(msg.failure));
-      else resolve(msg);
-    };
-    const onError = (err: Error): void => {
-      cleanup();
-      reject(err);
-    };
-    const onExit = (code: number): void => {
-      cleanup();
-      reject(new Error(`parse worker exited with code ${code}`));
-    };
-    worker.on('message', onMessage);
-    worker.on('error', onError);
-    worker.on('exit', onExit);
-    worker.postMessage(req);
-  });
+  }
+
+  next(): Promise<ClusterEvent[] | undefined> {
+    if (this.failed) return Promise.reject(this.failed);
+    const b = this.ready.shift();
+    this.pump();
+    if (b) return Promise.resolve(b);
+    if (this.ended) return Promise.resolve(undefined);
+    return new Promise((resolve, reject) => (this.waiter = { resolve, reject }));
+  }
+
+  /** Keeps `depth` batches requested or waiting. */
+  private pump(): void {
+    while (!this.ended && !this.failed && this.inflight + this.ready.length < this.depth) {
+      this.inflight++;
+      this.post({ kind: 'pull', id: this.id });
+    }
+  }
+
+  /** Handles a reply; true when the reader is done with its worker. */
+  onReply(msg: Exclude<WorkerReply, { kind: 'fail' }>): boolean {
+    if (msg.kind === 'progress') {
+      this.onBytes(msg.bytes);
+      return false;
+    }
+    this.inflight--;
+    this.onBytes(msg.bytes);
+    if (msg.kind === 'batch') {
+      const events = JSON.parse(msg.events) as ClusterEvent[];
+      if (this.waiter) {
+        const w = this.waiter;
+        this.waiter = undefined;
+        w.resolve(events);
+        this.pump();
+      } else this.ready.push(events);
+    } else if (!this.ended) {
+      this.ended = true;
+      this.stats = msg.stats;
+      if (msg.error) this.error = toLensError(msg.error);
+    }
+    if (this.ended && this.ready.length === 0 && this.waiter) {
+      const w = this.waiter;
+      this.waiter = undefined;
+      w.resolve(undefined);
+    }
+    return this.ended && this.inflight === 0;
+  }
+
+  fail(err: Error): void {
+    if (this.ended && this.inflight === 0) return;
+    this.failed = err;
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.reject(err);
+  }
 }
 
-function toLensError(e: SerialError): LensError {
+export function toLensError(e: SerialError): LensError {
   return new LensError(e.code ?? 'INPUT_UNREADABLE', e.message, { file: e.file, pointer: e.pointer, reason: e.reason, help: e.help });
 }

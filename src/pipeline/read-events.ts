@@ -1,14 +1,16 @@
 // The archive path shared by `events`, `analyze` and the library: resolve the inputs, parse each
 // file, pick one copy of overlapping files per node, merge all nodes' events into one time order.
+// The merge pulls each node's events as it needs them (streamEvents), so a caller that does not keep
+// them (analyze, events) holds only a few batches per node.
 
 import type { Readable } from 'node:stream';
 import { LensError } from '../core/errors.js';
-import { mergeByTime } from '../core/merge-events.js';
+import { mergeBatches, type EventBatches } from '../core/merge-events.js';
 import type { ClusterEvent, InputStats } from '../core/types.js';
 import { loadGrammarsSync, type Grammars } from '../io/grammar-files.js';
-import { expandInputs } from '../io/inputs.js';
-import { parseFile, type ParsedFile } from './parse-file.js';
-import { parseInWorkers, workerCount } from './parallel.js';
+import { expandInputs, type InputFile } from '../io/inputs.js';
+import { FileEventReader, type EventReader, type ParsedFile } from './parse-file.js';
+import { sizeOf, WorkerPool, workerCount } from './parallel.js';
 import { selectNodeFiles, type NodeFiles } from './select-files.js';
 import { validateReadOptions, type ReadOptions } from './options.js';
 
@@ -24,13 +26,39 @@ export interface Collected {
   errors: LensError[];
 }
 
+/** What `streamEvents` hands on as it goes. */
+export interface EventSink {
+  /**
+   * Before the first event: the nodes in order, and each input's accounting so far in input order
+   * (file, node and `used` are final; the counts of files still being read are not).
+   */
+  start?(nodes: string[], inputs: InputStats[]): void;
+  /** Each event, in time order across nodes, filtered by since/until. */
+  event(ev: ClusterEvent): void;
+}
+
 export async function collectEvents(paths: string | string[], options: ReadOptions = {}): Promise<Collected> {
+  const events: ClusterEvent[] = [];
+  const collected = await streamEvents(paths, options, { event: (ev) => events.push(ev) }, true);
+  collected.events = events;
+  return collected;
+}
+
+/**
+ * The archive path without keeping the events: each node's files are read as the merge needs their
+ * events (in worker threads for large archives, a few batches ahead), and every merged event goes
+ * to `sink` at once, so memory does not grow with the input. The result's `events` is empty, and so
+ * is each file's `events` unless `keepFileEvents`. The one exception: a node that has both a
+ * console file and dated files is read whole first, to find out whether they are copies of each
+ * other (select-files.ts).
+ */
+export async function streamEvents(paths: string | string[], options: ReadOptions, sink: EventSink, keepFileEvents = false): Promise<Collected> {
   const opts = validateReadOptions(options);
   const list = typeof paths === 'string' ? [paths] : paths;
-  const nodes = { ...opts.nodes };
-  if (opts.node && list.length === 1) nodes[opts.node] = list[0];
+  const nodeArgs = { ...opts.nodes };
+  if (opts.node && list.length === 1) nodeArgs[opts.node] = list[0];
   // An argument that names nothing is reported in `errors`; the other arguments are still read.
-  const { inputs, errors: notFound } = await expandInputs(list, { nodes });
+  const { inputs, errors: notFound } = await expandInputs(list, { nodes: nodeArgs });
   const grammars = opts.grammarSet ?? loadGrammarsSync(opts.grammars ?? []);
   const parseOpts = {
     formats: grammars.formats,
@@ -43,27 +71,137 @@ export async function collectEvents(paths: string | string[], options: ReadOptio
     fastPath: opts.fastPath,
     stdin: opts.stdin as Readable | undefined,
   };
-  // Several large files: one worker thread per core, each parsing whole files (same results).
-  const workers = opts.grammarSet ? 0 : await workerCount(inputs);
-  let files: ParsedFile[];
-  if (workers > 0) {
-    const { formats: _f, events: _e, stdin: _s, ...rest } = parseOpts;
-    files = await parseInWorkers(inputs, { ...rest, grammars: opts.grammars ?? [] }, workers);
-  } else {
-    files = [];
-    for (const input of inputs) files.push(await parseFile(input, parseOpts));
-  }
-  const selected = selectNodeFiles(files);
-  const skipped = new Map(selected.flatMap((n) => n.skipped.map((s) => [s.file, s.reason] as const)));
-  const stats = files.map((f) => {
-    const s: InputStats = { ...f.stats, used: !skipped.has(f.input.path) };
-    if (skipped.has(f.input.path)) s.note = skipped.get(f.input.path);
-    if (f.error) s.error = f.error.message;
-    return s;
+  const sizes = await Promise.all(inputs.map((i) => (i.path === '-' ? 0 : sizeOf(i.path))));
+  const totalBytes = sizes.reduce((a, b) => a + b, 0);
+  const readBytes = inputs.map(() => 0);
+  let readTotal = 0;
+  const index = new Map(inputs.map((input, i) => [input, i]));
+  const onBytes = (input: InputFile, bytes: number): void => {
+    const i = index.get(input)!;
+    readTotal += bytes - readBytes[i];
+    readBytes[i] = bytes;
+    opts.onProgress?.(readTotal, totalBytes);
+  };
+  opts.onProgress?.(0, totalBytes);
+
+  // Each node's files, in input order; a node with both a console file and dated files is read whole first.
+  const byNode = new Map<string, number[]>();
+  inputs.forEach((input, i) => {
+    const l = byNode.get(input.node) ?? [];
+    l.push(i);
+    byNode.set(input.node, l);
   });
-  const perNode = selected.map((n) => n.used.flatMap((f) => f.events));
-  const events = mergeByTime(perNode).filter((ev) => inWindow(ev, opts.since, opts.until));
-  return { grammars, files, nodes: selected, events, inputs: stats, errors: [...notFound, ...files.flatMap((f) => (f.error ? [f.error] : []))] };
+  const bothKinds = (l: number[]): boolean => l.some((i) => inputs[i].kind === 'console') && l.some((i) => inputs[i].kind === 'dated');
+  const files: ParsedFile[] = inputs.map((input) => ({ input, stats: emptyStats(input), events: [] }));
+
+  // Several large files: worker threads (one per core), each parsing whole nodes or whole files.
+  const wanted = opts.grammarSet ? 0 : await workerCount(inputs);
+  const units = [...byNode.values()].flatMap((l) => (bothKinds(l) ? l.map((i) => [i]) : [l]));
+  const count = Math.min(wanted, units.length);
+  const assigned = new Array<number>(inputs.length).fill(0);
+  let pool: WorkerPool | undefined;
+  if (count > 0) {
+    // Largest unit first, to the least loaded worker.
+    const load = new Array<number>(count).fill(0);
+    const bytes = (u: number[]): number => u.reduce((n, i) => n + sizes[i], 0);
+    for (const u of [...units].sort((a, b) => bytes(b) - bytes(a))) {
+      const w = load.indexOf(Math.min(...load));
+      load[w] += bytes(u);
+      for (const i of u) assigned[i] = w;
+    }
+    const { formats: _f, events: _e, stdin: _s, ...rest } = parseOpts;
+    pool = new WorkerPool(count, { ...rest, grammars: opts.grammars ?? [] }, onBytes);
+  }
+  const reader = (i: number): EventReader =>
+    pool ? pool.open(inputs[i], assigned[i]) : new FileEventReader(inputs[i], parseOpts, 1, (b) => onBytes(inputs[i], b));
+  const finish = (i: number, r: EventReader): void => {
+    files[i].stats = r.stats;
+    files[i].error = r.error;
+  };
+
+  try {
+    // Nodes that may hold two copies of their records: read whole, then pick one copy.
+    const wholeNodes = [...byNode].filter(([, l]) => bothKinds(l));
+    await Promise.all(
+      wholeNodes.flatMap(([, l]) =>
+        l.map(async (i) => {
+          const r = reader(i);
+          for (let b = await r.next(); b; b = await r.next()) for (const ev of b) files[i].events.push(ev);
+          finish(i, r);
+        }),
+      ),
+    );
+    const picked = new Map(selectNodeFiles(wholeNodes.flatMap(([, l]) => l.map((i) => files[i]))).map((n) => [n.node, n]));
+    const nodes: NodeFiles[] = [...byNode].map(([node, l]) => picked.get(node) ?? { node, used: l.map((i) => files[i]), skipped: [] });
+    const skipped = new Map(nodes.flatMap((n) => n.skipped.map((s) => [s.file, s.reason] as const)));
+    const accounting = (): InputStats[] =>
+      files.map((f) => {
+        const s: InputStats = { ...f.stats, used: !skipped.has(f.input.path) };
+        if (skipped.has(f.input.path)) s.note = skipped.get(f.input.path);
+        if (f.error) s.error = f.error.message;
+        return s;
+      });
+    sink.start?.(
+      nodes.map((n) => n.node),
+      accounting(),
+    );
+
+    const sources: EventBatches[] = nodes.map((n) => {
+      if (picked.has(n.node)) {
+        let given = false;
+        return {
+          next: async () => {
+            if (given) return undefined;
+            given = true;
+            const all = n.used.flatMap((f) => f.events);
+            return all.length > 0 ? all : undefined;
+          },
+        };
+      }
+      const order = n.used.map((f) => index.get(f.input)!);
+      let k = 0;
+      let r: EventReader | undefined;
+      return {
+        next: async () => {
+          for (;;) {
+            if (k >= order.length) return undefined;
+            r ??= reader(order[k]);
+            const b = await r.next();
+            if (b) {
+              if (keepFileEvents) for (const ev of b) files[order[k]].events.push(ev);
+              return b;
+            }
+            finish(order[k], r);
+            r = undefined;
+            k++;
+          }
+        },
+      };
+    });
+    const { since, until } = opts;
+    await mergeBatches(sources, (ev) => {
+      if (inWindow(ev, since, until)) sink.event(ev);
+    });
+    return { grammars, files, nodes, events: [], inputs: accounting(), errors: [...notFound, ...files.flatMap((f) => (f.error ? [f.error] : []))] };
+  } finally {
+    await pool?.close();
+  }
+}
+
+function emptyStats(input: InputFile): InputStats {
+  return {
+    file: input.path,
+    node: input.node,
+    bytes: 0,
+    lines: 0,
+    recordLines: 0,
+    records: 0,
+    unparsed: 0,
+    invalidUtf8: 0,
+    truncatedLines: 0,
+    unrecognisedCluster: 0,
+    events: {},
+  };
 }
 
 function inWindow(ev: ClusterEvent, since?: number, until?: number): boolean {
