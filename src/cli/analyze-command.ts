@@ -6,19 +6,28 @@ import { renderText } from '../report/text.js';
 import type { CliArgs } from './args.js';
 import { pathsOrDefault, readOptions, reportInputErrors, useColor } from './inputs.js';
 import { EvidenceIndex } from './evidence.js';
+import { ProgressLine } from './progress.js';
 
 export async function runAnalyze(args: CliArgs): Promise<number> {
   const paths = pathsOrDefault(args);
   const stdout = process.stdout;
   const dashboard = !(args.json || args.csv || args.text || (!stdout.isTTY && !args.dashboard));
-  const { snapshot, collected } = await analyzeDetailed(paths, {
-    ...readOptions(args),
-    // Only the dashboard shows events (and their text as evidence); the reports need the model alone.
-    keepEvents: dashboard,
-    slowMs: args.slowMs,
-    flapCount: args.flapCount,
-    flapWindowMs: args.flapWindowMs,
-  });
+  const progress = new ProgressLine(process.stderr);
+  let result: Awaited<ReturnType<typeof analyzeDetailed>>;
+  try {
+    result = await analyzeDetailed(paths, {
+      ...readOptions(args),
+      // Only the dashboard shows events (and their text as evidence); the reports need the model alone.
+      keepEvents: dashboard,
+      slowMs: args.slowMs,
+      flapCount: args.flapCount,
+      flapWindowMs: args.flapWindowMs,
+      onProgress: progress.update,
+    });
+  } finally {
+    progress.clear();
+  }
+  const { snapshot, collected } = result;
   if (collected.files.length === 0 && collected.errors.length > 0) {
     // Nothing could be read at all: the error lines alone, no empty report.
     reportInputErrors(collected.errors);

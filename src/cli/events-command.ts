@@ -3,16 +3,24 @@ import { streamEvents } from '../pipeline/read-events.js';
 import type { InputStats } from '../core/types.js';
 import type { CliArgs } from './args.js';
 import { pathsOrDefault, readOptions, reportInputErrors } from './inputs.js';
+import { ProgressLine } from './progress.js';
 
 export async function runEvents(args: CliArgs): Promise<number> {
   const out: string[] = [];
-  // Each event is written as the merge hands it on, so nothing is kept.
-  const collected = await streamEvents(pathsOrDefault(args), readOptions(args), {
-    event(ev) {
-      out.push(JSON.stringify(ev));
-      if (out.length >= 1000) flush(out);
-    },
-  });
+  // A progress line only when the events do not scroll on the same terminal.
+  const progress = new ProgressLine(process.stdout.isTTY ? { isTTY: false, write: () => true } : process.stderr);
+  let collected;
+  try {
+    // Each event is written as the merge hands it on, so nothing is kept.
+    collected = await streamEvents(pathsOrDefault(args), { ...readOptions(args), onProgress: progress.update }, {
+      event(ev) {
+        out.push(JSON.stringify(ev));
+        if (out.length >= 1000) flush(out);
+      },
+    });
+  } finally {
+    progress.clear();
+  }
   flush(out);
   if (args.stats) for (const s of collected.inputs) process.stderr.write(`${statsLine(s)}\n`);
   reportInputErrors(collected.errors);
