@@ -75,8 +75,9 @@ export async function sizeOf(path: string): Promise<number> {
 /** A worker running the module beside this one: compiled JS, or the TypeScript source (tests) through tsx. */
 function startWorker(): Worker {
   const self = import.meta.url;
-  // A small young generation: the parse loop's garbage is short-lived, and peak RSS stays flat.
-  if (!self.endsWith('.ts')) return new Worker(new URL('./parse-worker.js', self), { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+  // A small young generation (4 MB): the parse loop's garbage is short-lived, and peak RSS stays flat
+  // (1 GiB archive: 144 MB peak with 8 MB, 133 MB with 4 MB, same CPU).
+  if (!self.endsWith('.ts')) return new Worker(new URL('./parse-worker.js', self), { resourceLimits: { maxYoungGenerationSizeMb: 4 } });
   const src = new URL('./parse-worker.ts', self).href;
   const tsx = pathToFileURL(join(dirname(createRequire(self).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
   const boot = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(src)});`;
