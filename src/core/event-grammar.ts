@@ -18,7 +18,7 @@
 // character (the argument gives up white space it took at that edge), and the last argument, when it
 // is free text, takes everything left (it cannot fail, so nothing before it is retried). Keeping the
 // literal head and tail out of the regex also keeps recheck's automaton small (its cost grows with
-// the cube of the pattern length).
+// the pattern length, roughly cubed).
 
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
@@ -295,8 +295,6 @@ interface Piece {
   literal?: string;
   arg?: { name: string; type?: string };
   space?: true;
-  /** White space characters in the template at a space. */
-  width?: number;
 }
 
 function parseTemplate(text: string, fail: (reason: string) => never): Piece[] {
@@ -322,9 +320,8 @@ function parseTemplate(text: string, fail: (reason: string) => never): Piece[] {
       i += m[0].length;
     } else if (c === ' ' || c === '\t' || c === '\u00A0' || c === '\u202F') {
       flush();
-      const start = i;
       while (i < text.length && /[ \t\u00A0\u202F]/.test(text[i])) i++;
-      pieces.push({ space: true, width: i - start });
+      pieces.push({ space: true });
     } else {
       lit += c;
       i++;
@@ -473,9 +470,10 @@ function compileTemplate(o: {
       else walk.push(p.literal);
     } else if (p.space) {
       specificity++;
-      // Between arguments Tomcat prints the template's white space as it is: that many characters,
-      // no run (a run next to free text or a date could share characters with it).
-      if (inCore) src += WS.repeat(p.width ?? 1);
+      // Next to free text or a date, exactly one character: a run could share characters with the
+      // argument (polynomial backtracking on a line of spaces); the argument takes any further white
+      // space and gives it up (trimStart/trimEnd). Elsewhere a run, as in the head and tail.
+      if (inCore) src += free(pieces[i - 1]) || free(pieces[i + 1]) ? WS : `${WS}+`;
       else walk.push(' ');
     } else if (p.arg) {
       const { name } = p.arg;

@@ -7,6 +7,7 @@ import {
   compileEventGrammar,
   EVENT_GRAMMAR_SCHEMA,
   matchTemplate,
+  trimEnd,
   type CompiledEventGrammar,
 } from '../../src/core/event-grammar.js';
 import { checkEventSamples, uncoveredTemplates } from '../../src/core/event-samples.js';
@@ -207,6 +208,33 @@ describe('template compiler', () => {
     expect(matchTemplate(t, 'マネージャ [localhost#/app]; [105] ミリ秒で受信した [2026/11/26 15:07] で送信されたセッション状態。')).toEqual({
       manager: 'localhost#/app', sentAt: '2026/11/26 15:07', durationMs: 105,
     });
+  });
+
+  it('reads old unbracketed forms with free text between words, whatever the white space around it', () => {
+    const t = tpl('Register manager {manager} to cluster element {element:word} with name {name}', { manager: 'text', name: 'text' });
+    const want = { manager: '/app x', element: 'Engine', name: 'Catalina' };
+    expect(matchTemplate(t, 'Register manager /app x to cluster element Engine with name Catalina')).toEqual(want);
+    expect(matchTemplate(t, 'Register manager  /app x \u00A0to cluster element  Engine with name   Catalina')).toEqual(want);
+    const a = tpl('Manager [{manager}], requesting session state from {member}. This operation will timeout if no session state has been received within {s} seconds.', {
+      manager: 'text', member: 'member', s: 'grouped-int',
+    });
+    const m = matchTemplate(a, 'Manager [localhost#/a], requesting session state from tcp://{10, 0, 0, 2}:4000. This operation will timeout if no session state has been received within 60 seconds.');
+    expect(m).toMatchObject({ manager: 'localhost#/a', member: { name: 'tcp://10.0.0.2:4000' }, s: 60 });
+  });
+
+  it('reads a socket address whose host has colons, bracketed or not', () => {
+    const t = tpl('Receiver Server Socket bound to:[{address}]', { address: 'address' });
+    expect(matchTemplate(t, 'Receiver Server Socket bound to:[/0:0:0:0:0:0:0:1:4000]')).toEqual({ address: '0:0:0:0:0:0:0:1', port: 4000 });
+  });
+
+  it('never matches across a line break, and trims long white space in linear time', () => {
+    const t = tpl('Manager [{manager}] started', { manager: 'text' });
+    expect(matchTemplate(t, 'Manager [a] started')).toEqual({ manager: 'a' });
+    expect(matchTemplate(t, 'Manager [a] started  \t')).toEqual({ manager: 'a' });
+    expect(matchTemplate(t, 'Manager [a\nb] started')).toBeUndefined();
+    const t0 = performance.now();
+    for (let i = 0; i < 20; i++) expect(trimEnd(`${' '.repeat(100_000)}x`)).toHaveLength(100_001);
+    expect(performance.now() - t0).toBeLessThan(500);
   });
 
   it('adds event and template constants', () => {

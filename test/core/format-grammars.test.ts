@@ -199,3 +199,40 @@ describe('bad grammars', () => {
     ).toThrowError(expect.objectContaining({ code: 'GRAMMAR_SCHEMA', pointer: '/x/level/INFOS' }));
   });
 });
+
+describe('regex cost on crafted lines', () => {
+  const KB8 = 8192;
+  const fill = (unit: string): string => (unit === '' ? '' : unit.repeat(Math.ceil(KB8 / unit.length)).slice(0, KB8));
+
+  it('every pattern, second-line, trace and continuation regex stays fast on 8 KB near misses', () => {
+    let worst = { ms: 0, what: '' };
+    const t0 = performance.now();
+    for (const f of bundledFormats()) {
+      const regexes = [...f.patterns.flatMap((p) => [p.regex, p.fast, ...(p.nextLine ? [p.nextLine] : [])]), ...f.trace, ...f.continuation];
+      // Seeds: the first line of every sample, cut after each separator; each is followed by its own
+      // text, one separator or a run of white space repeated to 8 KB, then a character that breaks it.
+      const lines = f.samples.map((s) => s.line.split('\n')[0]);
+      const inputs: string[] = [];
+      for (const line of lines) {
+        inputs.push(fill(line), `${fill(line)}\n`);
+        const cuts = [...line.matchAll(/[ \]\[:.,<>{}"\t-]/g)].map((m) => m.index! + 1).filter((i, k, a) => a.indexOf(i) === k);
+        for (const cut of cuts.slice(0, 24)) {
+          const head = line.slice(0, cut);
+          for (const unit of [line.slice(cut), line[cut - 1], ' ', '\t', '] ', 'a.', 'x', 'Exception.']) inputs.push(`${head}${fill(unit)}\u0001`, `${head}${fill(unit)}\n`);
+        }
+      }
+      for (const input of inputs) {
+        // A slow run is timed twice more and the best kept (a GC pause or a busy core is not the regex).
+        let ms = Infinity;
+        for (let i = 0; i < 3 && ms > 10; i++) {
+          const s0 = performance.now();
+          for (const re of regexes) re.exec(input);
+          ms = Math.min(ms, performance.now() - s0);
+        }
+        if (ms > worst.ms) worst = { ms, what: `${f.name} on ${JSON.stringify(input.slice(0, 80))}` };
+      }
+    }
+    expect(worst.ms, worst.what).toBeLessThan(50);
+    expect(performance.now() - t0).toBeLessThan(30_000);
+  });
+});
