@@ -1,7 +1,8 @@
 // Parses input files on both cores: worker threads (node:worker_threads) parse the files, and the
 // main thread pulls their events in batches (`RemoteFileReader`), as the merge needs them. A worker
-// reads a file only when asked for its next batch, with a few batches requested ahead, so each file
-// holds at most `depth` batches in flight and memory does not grow with the input. Small archives,
+// reads a file only when asked for its next batch; batches are requested ahead within a budget of
+// bytes shared by all files (and two per file whatever the budget), so memory does not grow with
+// the input. Small archives,
 // stdin, pre-compiled grammar sets and single files stay in-process (a worker costs module loading
 // and grammar compiling, ~100 ms).
 
@@ -20,9 +21,18 @@ import type { EventReader, ParseFileOptions } from './parse-file.js';
 export const PARALLEL_MIN_BYTES = 64 * 1024 * 1024;
 
 /** Events a worker gathers before it answers a pull (fewer at the end of a file). */
-export const BATCH_EVENTS = 64;
-/** Batches requested ahead per file. */
-export const BATCH_DEPTH = 2;
+export const BATCH_EVENTS = 256;
+/** Batches every file may have requested or waiting, whatever the budget: the merge never starves. */
+export const MIN_DEPTH = 2;
+/** Batches a file may have requested or waiting while the budget allows. */
+export const MAX_DEPTH = 64;
+/**
+ * Bytes of event JSON all files together may hold waiting in the main thread (counted with the
+ * batches on their way, at the average size so far) beyond MIN_DEPTH. Lets the workers parse ahead
+ * when one node's events are merged long before the others' (clocks apart, or bursts), without
+ * memory growing with the input.
+ */
+export const AHEAD_BYTES = 8 * 1024 * 1024;
 
 export type WorkerParseOptions = Omit<ParseFileOptions, 'formats' | 'events' | 'stdin'> & { grammars: string[] };
 
@@ -90,6 +100,11 @@ export class WorkerPool {
   private readonly readers = new Map<number, RemoteFileReader>();
   private nextId = 0;
   private failure: Error | undefined;
+  /** Bytes of JSON waiting in readers, and batches requested and not yet arrived. */
+  readyBytes = 0;
+  inflight = 0;
+  private batches = 0;
+  private batchBytes = 0;
 
   constructor(
     count: number,
@@ -114,11 +129,28 @@ export class WorkerPool {
   open(input: InputFile, w: number): RemoteFileReader {
     const id = this.nextId++;
     const worker = this.workers[w];
-    const reader = new RemoteFileReader(input, (msg) => worker.postMessage(msg), id, (bytes) => this.onBytes?.(input, bytes));
+    const reader = new RemoteFileReader(input, this, (msg) => worker.postMessage(msg), id, (bytes) => this.onBytes?.(input, bytes));
     if (this.failure) reader.fail(this.failure);
     this.readers.set(id, reader);
     worker.postMessage({ kind: 'open', id, input } satisfies WorkerRequest);
     return reader;
+  }
+
+  /** Whether a file past MIN_DEPTH may request one more batch. */
+  mayRequest(): boolean {
+    const avg = this.batches > 0 ? this.batchBytes / this.batches : 64 * 1024;
+    return this.readyBytes + (this.inflight + 1) * avg <= AHEAD_BYTES;
+  }
+
+  /** A batch of `bytes` arrived. */
+  arrived(bytes: number): void {
+    this.batches++;
+    this.batchBytes += bytes;
+  }
+
+  /** Budget was freed: let the other files request again. */
+  freed(): void {
+    for (const r of this.readers.values()) r.pump();
   }
 
   async close(): Promise<void> {
@@ -148,7 +180,8 @@ export class WorkerPool {
 
 /** The main thread's side of a file parsed in a worker. */
 export class RemoteFileReader implements EventReader {
-  private readonly ready: ClusterEvent[][] = [];
+  /** Batches arrived, as JSON text (compact; parsed when the merge takes them). */
+  private readonly ready: string[] = [];
   private inflight = 0;
   private ended = false;
   private failed: Error | undefined;
@@ -158,10 +191,10 @@ export class RemoteFileReader implements EventReader {
 
   constructor(
     readonly input: InputFile,
+    private readonly pool: WorkerPool,
     private readonly post: (msg: WorkerRequest) => void,
     private readonly id: number,
     private readonly onBytes: (bytesRead: number) => void,
-    private readonly depth = BATCH_DEPTH,
   ) {
     this.stats = {
       file: input.path,
@@ -180,17 +213,25 @@ export class RemoteFileReader implements EventReader {
 
   next(): Promise<ClusterEvent[] | undefined> {
     if (this.failed) return Promise.reject(this.failed);
-    const b = this.ready.shift();
+    const text = this.ready.shift();
+    if (text !== undefined) {
+      this.pool.readyBytes -= text.length;
+      this.pool.freed();
+      return Promise.resolve(JSON.parse(text) as ClusterEvent[]);
+    }
     this.pump();
-    if (b) return Promise.resolve(b);
     if (this.ended) return Promise.resolve(undefined);
     return new Promise((resolve, reject) => (this.waiter = { resolve, reject }));
   }
 
-  /** Keeps `depth` batches requested or waiting. */
-  private pump(): void {
-    while (!this.ended && !this.failed && this.inflight + this.ready.length < this.depth) {
+  /** Requests batches: MIN_DEPTH always, up to MAX_DEPTH while the pool's budget allows. */
+  pump(): void {
+    for (;;) {
+      if (this.ended || this.failed) return;
+      const n = this.inflight + this.ready.length;
+      if (n >= MAX_DEPTH || (n >= MIN_DEPTH && !this.pool.mayRequest())) return;
       this.inflight++;
+      this.pool.inflight++;
       this.post({ kind: 'pull', id: this.id });
     }
   }
@@ -202,15 +243,19 @@ export class RemoteFileReader implements EventReader {
       return false;
     }
     this.inflight--;
+    this.pool.inflight--;
     this.onBytes(msg.bytes);
     if (msg.kind === 'batch') {
-      const events = JSON.parse(msg.events) as ClusterEvent[];
+      this.pool.arrived(msg.events.length);
       if (this.waiter) {
         const w = this.waiter;
         this.waiter = undefined;
-        w.resolve(events);
-        this.pump();
-      } else this.ready.push(events);
+        w.resolve(JSON.parse(msg.events) as ClusterEvent[]);
+      } else {
+        this.ready.push(msg.events);
+        this.pool.readyBytes += msg.events.length;
+      }
+      this.pump();
     } else if (!this.ended) {
       this.ended = true;
       this.stats = msg.stats;
