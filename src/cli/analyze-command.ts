@@ -1,8 +1,5 @@
 import type { ClusterSnapshot, Finding } from '../core/snapshot.js';
 import { analyzeDetailed } from '../pipeline/analyze.js';
-import { renderJson } from '../report/json.js';
-import { renderTransfersCsv } from '../report/csv.js';
-import { renderText } from '../report/text.js';
 import type { CliArgs } from './args.js';
 import { pathsOrDefault, readOptions, reportInputErrors, useColor } from './inputs.js';
 import { EvidenceIndex } from './evidence.js';
@@ -33,9 +30,11 @@ export async function runAnalyze(args: CliArgs): Promise<number> {
     reportInputErrors(collected.errors);
     return 1;
   }
-  if (args.json) stdout.write(renderJson(snapshot));
-  else if (args.csv) stdout.write(renderTransfersCsv(snapshot));
+  // Only the renderer used is loaded (the text report brings chalk with it).
+  if (args.json) stdout.write((await import('../report/json.js')).renderJson(snapshot));
+  else if (args.csv) stdout.write((await import('../report/csv.js')).renderTransfersCsv(snapshot));
   else if (!dashboard) {
+    const { renderText } = await import('../report/text.js');
     stdout.write(renderText(snapshot, { color: useColor(args, stdout), width: stdout.columns || 100 }));
   } else {
     const { runDashboard } = await import('../ui/run-dashboard.js');
