@@ -47,6 +47,11 @@ export async function openByteSource(path: string, stdin: Readable = process.std
       const { bytesRead } = await handle.read(head, 0, 2, 0);
       gzip = bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
     }
+    if (info.isFile() && !gzip) {
+      const file = handle;
+      handle = undefined; // fileSource closes it when read to the end
+      return fileSource(file, path, info.size);
+    }
     if (!info.isFile()) {
       // A character device or socket: read it in blocking mode like any reader would.
       await handle.close();
@@ -108,30 +113,30 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** A regular file: read with positioned reads, into a reused buffer when the caller allows it. */
-function fileSource(path: string, size: number): ByteSource {
+/**
+ * A regular file, read with positioned reads on the handle that was probed (a ReadStream would
+ * allocate a fresh 1 MiB buffer per chunk; in a worker with a small young generation those pile up
+ * as external memory until a GC).
+ */
+function fileSource(handle: FileHandle, path: string, size: number): ByteSource {
   return {
     gzip: false,
     size,
     async *chunks(opts = {}) {
-      let handle;
-      try {
-        handle = await open(path, 'r');
-      } catch (err) {
-        throw unreadable(path, err);
-      }
       try {
         let buf = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+        let pos = 0;
         for (;;) {
           if (!opts.reuse) buf = Buffer.allocUnsafe(READ_CHUNK_BYTES);
-          const { bytesRead } = await handle.read(buf, 0, buf.length, null);
+          const { bytesRead } = await handle.read(buf, 0, buf.length, pos);
           if (bytesRead === 0) break;
+          pos += bytesRead;
           yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
         }
       } catch (err) {
         throw unreadable(path, err);
       } finally {
-        await handle.close();
+        await handle.close().catch(() => {});
       }
     },
   };

@@ -8,9 +8,7 @@ import type { Readable } from 'node:stream';
 import type { LensError } from '../core/errors.js';
 import { InputParser, type InputParserOptions } from '../core/input-parser.js';
 import type { ClusterEvent, InputStats } from '../core/types.js';
-import { constants } from 'node:fs';
-import { open, stat, type FileHandle } from 'node:fs/promises';
-import { openByteSource, READ_CHUNK_BYTES, unreadable } from '../io/byte-source.js';
+import { openByteSource, unreadable } from '../io/byte-source.js';
 import type { InputFile } from '../io/inputs.js';
 
 export interface ParsedFile {
@@ -75,17 +73,11 @@ export class FileEventReader implements EventReader {
   private async step(): Promise<void> {
     try {
       if (!this.chunks) {
-        const plain = await openPlainFile(this.input.path);
-        if (plain) {
-          this.size = plain.size;
-          this.chunks = plain.chunks;
-        } else {
-          const source = await openByteSource(this.input.path, this.opts.stdin);
-          this.gzip = source.gzip;
-          this.size = source.size ?? 0;
-          // The parser copies what it keeps of a chunk, so the read buffer can be reused.
-          this.chunks = source.chunks({ reuse: true })[Symbol.asyncIterator]();
-        }
+        const source = await openByteSource(this.input.path, this.opts.stdin);
+        this.gzip = source.gzip;
+        this.size = source.size ?? 0;
+        // The parser copies what it keeps of a chunk, so the read buffer can be reused.
+        this.chunks = source.chunks({ reuse: true })[Symbol.asyncIterator]();
       }
       const r = await this.chunks.next();
       if (r.done) {
@@ -107,53 +99,6 @@ export class FileEventReader implements EventReader {
     this.ended = true;
     this.parser.end();
     if (this.gzip && this.size > 0) this.onBytes?.(this.size);
-  }
-}
-
-/**
- * A regular, uncompressed file read with positioned reads into one reused buffer; undefined for
- * anything else (stdin, FIFOs, devices, .gz: `openByteSource` reads those). openByteSource reads
- * plain files through a ReadStream, which allocates a fresh 1 MiB buffer per chunk: in a worker
- * thread with a small young generation those buffers pile up as external memory until a GC
- * (about 20 MB per worker), so the archive path reads plain files itself.
- */
-async function openPlainFile(path: string): Promise<{ size: number; chunks: AsyncIterator<Buffer> } | undefined> {
-  if (path === '-') return undefined;
-  let handle: FileHandle | undefined;
-  try {
-    // Only what is a regular file by its path is opened here: opening (and closing) a FIFO's read
-    // end would disturb its writer. O_NONBLOCK in case it was replaced by a FIFO in between.
-    if (!(await stat(path)).isFile()) return undefined;
-    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
-    const info = await handle.stat();
-    if (!info.isFile()) return undefined;
-    const head = Buffer.alloc(2);
-    const { bytesRead } = await handle.read(head, 0, 2, 0);
-    if (bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b) return undefined;
-    const h = handle;
-    handle = undefined;
-    return { size: info.size, chunks: plainChunks(h, path) };
-  } catch {
-    return undefined; // openByteSource opens it again and reports why it cannot be read
-  } finally {
-    await handle?.close().catch(() => {});
-  }
-}
-
-async function* plainChunks(handle: FileHandle, path: string): AsyncGenerator<Buffer> {
-  try {
-    const buf = Buffer.allocUnsafe(READ_CHUNK_BYTES);
-    let pos = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(buf, 0, buf.length, pos);
-      if (bytesRead === 0) return;
-      pos += bytesRead;
-      yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
-    }
-  } catch (err) {
-    throw unreadable(path, err);
-  } finally {
-    await handle.close().catch(() => {});
   }
 }
 
