@@ -17,7 +17,7 @@ import { matchInto, type CompiledFormat, type CompiledPattern, type MatchFields 
 import { createRecordAssembler } from './record-assembler.js';
 import { decodeLine, LINE_INVALID_UTF8, LineFramer } from './line-framer.js';
 import { isoWithOffset } from './iso-time.js';
-import type { ClusterEvent, InputStats, Line, LogRecord } from './types.js';
+import { emptyInputStats, type ClusterEvent, type InputStats, type Line, type LogRecord } from './types.js';
 
 export interface InputParserOptions {
   file: string;
@@ -85,19 +85,7 @@ export class InputParser {
     private readonly opts: InputParserOptions,
     private readonly onEvent: (ev: ClusterEvent) => void,
   ) {
-    this.stats = {
-      file: opts.file,
-      node: opts.node,
-      bytes: 0,
-      lines: 0,
-      recordLines: 0,
-      records: 0,
-      unparsed: 0,
-      invalidUtf8: 0,
-      truncatedLines: 0,
-      unrecognisedCluster: 0,
-      events: {},
-    };
+    this.stats = emptyInputStats(opts.file, opts.node);
     const recogniser = createEventRecogniser(opts.events);
     this.recognise = recogniser.recognise.bind(recogniser);
     this.assembler = createRecordAssembler(

@@ -156,3 +156,8 @@ export interface InputStats {
   /** The read failed (`INPUT_UNREADABLE` message); the counts cover what was read before. */
   error?: string;
 }
+
+/** Accounting for an input before any byte was read. */
+export function emptyInputStats(file: string, node: string): InputStats {
+  return { file, node, bytes: 0, lines: 0, recordLines: 0, records: 0, unparsed: 0, invalidUtf8: 0, truncatedLines: 0, unrecognisedCluster: 0, events: {} };
+}

@@ -5,7 +5,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { InputParser } from '../core/input-parser.js';
 import type { ClusterEvent, InputStats } from '../core/types.js';
 import { loadGrammarsSync } from '../io/grammar-files.js';
-import { validateReadOptions, type ReadOptions } from './options.js';
+import { parserOptions, validateReadOptions, type ReadOptions } from './options.js';
 
 export interface EventStreamOptions extends Omit<ReadOptions, 'nodes' | 'since' | 'until' | 'stdin'> {
   /** Name used as `file` in events; default '-'. */
@@ -42,16 +42,9 @@ export function createEventStream(options: EventStreamOptions = {}): EventStream
   }) as EventStream;
   parser = new InputParser(
     {
+      ...parserOptions(opts, grammars),
       file: options.file ?? '-',
       node: opts.node ?? 'node',
-      formats: grammars.formats,
-      events: grammars.events,
-      tz: opts.tz,
-      logFormat: opts.logFormat,
-      dateOrder: opts.dateOrder,
-      all: opts.all,
-      maxLineBytes: opts.maxLineBytes,
-      fastPath: opts.fastPath,
     },
     (ev: ClusterEvent) => stream.push(ev),
   );

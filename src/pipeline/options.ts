@@ -3,6 +3,7 @@
 
 import { LensError } from '../core/errors.js';
 import type { Grammars } from '../io/grammar-files.js';
+import type { InputParserOptions } from '../core/input-parser.js';
 
 export interface ReadOptions {
   /** Node name for a single input path. */
@@ -93,4 +94,18 @@ function invalid(name: string, rule: string, got: unknown): LensError {
   return new LensError('INVALID_OPTION', `Invalid option ${name}: ${rule}, got ${JSON.stringify(got)}`, {
     reason: `${name} ${rule}`,
   });
+}
+
+/** What every parser of an input takes from the read options (file and node are per input). */
+export function parserOptions(opts: NormalisedReadOptions, grammars: Grammars): Omit<InputParserOptions, 'file' | 'node'> {
+  return {
+    formats: grammars.formats,
+    events: grammars.events,
+    tz: opts.tz,
+    logFormat: opts.logFormat,
+    dateOrder: opts.dateOrder,
+    all: opts.all,
+    maxLineBytes: opts.maxLineBytes,
+    fastPath: opts.fastPath,
+  };
 }

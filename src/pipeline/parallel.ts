@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { LensError, type LensErrorCode } from '../core/errors.js';
-import type { ClusterEvent, InputStats } from '../core/types.js';
+import { emptyInputStats, type ClusterEvent, type InputStats } from '../core/types.js';
 import type { InputFile } from '../io/inputs.js';
 import type { EventReader, ParseFileOptions } from './parse-file.js';
 
@@ -197,19 +197,7 @@ export class RemoteFileReader implements EventReader {
     private readonly id: number,
     private readonly onBytes: (bytesRead: number) => void,
   ) {
-    this.stats = {
-      file: input.path,
-      node: input.node,
-      bytes: 0,
-      lines: 0,
-      recordLines: 0,
-      records: 0,
-      unparsed: 0,
-      invalidUtf8: 0,
-      truncatedLines: 0,
-      unrecognisedCluster: 0,
-      events: {},
-    };
+    this.stats = emptyInputStats(input.path, input.node);
   }
 
   next(): Promise<ClusterEvent[] | undefined> {

@@ -6,13 +6,13 @@
 import type { Readable } from 'node:stream';
 import { LensError } from '../core/errors.js';
 import { mergeBatches, type EventBatches } from '../core/merge-events.js';
-import type { ClusterEvent, InputStats } from '../core/types.js';
+import { emptyInputStats, type ClusterEvent, type InputStats } from '../core/types.js';
 import { loadGrammarsSync, type Grammars } from '../io/grammar-files.js';
 import { expandInputs, type InputFile } from '../io/inputs.js';
 import { FileEventReader, type EventReader, type ParsedFile } from './parse-file.js';
 import { sizeOf, WorkerPool, workerCount } from './parallel.js';
 import { selectNodeFiles, type NodeFiles } from './select-files.js';
-import { validateReadOptions, type ReadOptions } from './options.js';
+import { parserOptions, validateReadOptions, type ReadOptions } from './options.js';
 
 export interface Collected {
   grammars: Grammars;
@@ -60,17 +60,7 @@ export async function streamEvents(paths: string | string[], options: ReadOption
   // An argument that names nothing is reported in `errors`; the other arguments are still read.
   const { inputs, errors: notFound } = await expandInputs(list, { nodes: nodeArgs });
   const grammars = opts.grammarSet ?? loadGrammarsSync(opts.grammars ?? []);
-  const parseOpts = {
-    formats: grammars.formats,
-    events: grammars.events,
-    tz: opts.tz,
-    logFormat: opts.logFormat,
-    dateOrder: opts.dateOrder,
-    all: opts.all,
-    maxLineBytes: opts.maxLineBytes,
-    fastPath: opts.fastPath,
-    stdin: opts.stdin as Readable | undefined,
-  };
+  const parseOpts = { ...parserOptions(opts, grammars), stdin: opts.stdin as Readable | undefined };
   const sizes = await Promise.all(inputs.map((i) => (i.path === '-' ? 0 : sizeOf(i.path))));
   const totalBytes = sizes.reduce((a, b) => a + b, 0);
   const readBytes = inputs.map(() => 0);
@@ -92,7 +82,7 @@ export async function streamEvents(paths: string | string[], options: ReadOption
     byNode.set(input.node, l);
   });
   const bothKinds = (l: number[]): boolean => l.some((i) => inputs[i].kind === 'console') && l.some((i) => inputs[i].kind === 'dated');
-  const files: ParsedFile[] = inputs.map((input) => ({ input, stats: emptyStats(input), events: [] }));
+  const files: ParsedFile[] = inputs.map((input) => ({ input, stats: emptyInputStats(input.path, input.node), events: [] }));
 
   // Several large files: worker threads (one per core), each parsing whole nodes or whole files.
   const wanted = opts.grammarSet ? 0 : await workerCount(inputs);
@@ -188,21 +178,6 @@ export async function streamEvents(paths: string | string[], options: ReadOption
   }
 }
 
-function emptyStats(input: InputFile): InputStats {
-  return {
-    file: input.path,
-    node: input.node,
-    bytes: 0,
-    lines: 0,
-    recordLines: 0,
-    records: 0,
-    unparsed: 0,
-    invalidUtf8: 0,
-    truncatedLines: 0,
-    unrecognisedCluster: 0,
-    events: {},
-  };
-}
 
 function inWindow(ev: ClusterEvent, since?: number, until?: number): boolean {
   if (ev.timeMs === undefined) return true; // no time to judge by: kept, in file order
