@@ -11,11 +11,11 @@ import {
   type CompiledEventGrammar,
 } from '../../src/core/event-grammar.js';
 import { checkEventSamples, uncoveredTemplates } from '../../src/core/event-samples.js';
+import { CORPUS } from '../helpers/corpus.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const EVENTS_DIR = join(ROOT, 'grammars', 'events');
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'events');
-const CORPUS = '/work/shared/corpus';
 
 const files = readdirSync(EVENTS_DIR).filter((f) => f.endsWith('.json')).sort();
 

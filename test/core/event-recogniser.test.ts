@@ -5,10 +5,10 @@ import { compileEventGrammar, matchTemplate, type CompiledEventGrammar } from '.
 import { createEventRecogniser, firstLine, isClusterLogger } from '../../src/core/event-recogniser.js';
 import type { ClusterEvent, LogRecord } from '../../src/core/types.js';
 import { oneLineRecord, readRecords } from './event-record-helper.js';
+import { CORPUS } from '../helpers/corpus.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const EVENTS_DIR = join(ROOT, 'grammars', 'events');
-const CORPUS = '/work/shared/corpus';
 const PUBLIC = join(CORPUS, 'public');
 
 const grammars: CompiledEventGrammar[] = readdirSync(EVENTS_DIR)

@@ -1,6 +1,6 @@
 // TEST-ONLY helper: turns real log lines into LogRecords for the event tests. It is NOT the record
 // assembler (src/core/record-assembler.ts is written separately); it knows just enough of the formats
-// in /work/shared/corpus to hand the recogniser a message, a logger and a time.
+// in ../shared/corpus to hand the recogniser a message, a logger and a time.
 
 import { readFileSync } from 'node:fs';
 import type { Level, LogRecord } from '../../src/core/types.js';

@@ -7,10 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { compileFormatGrammar, type CompiledFormat } from '../../src/core/format-grammar.js';
 import { createRecordAssembler, type RecordAssemblerOptions } from '../../src/core/record-assembler.js';
 import type { Line, LogRecord } from '../../src/core/types.js';
+export { CORPUS } from '../helpers/corpus.js';
+import { CORPUS } from '../helpers/corpus.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const FORMATS_DIR = join(ROOT, 'grammars', 'formats');
-export const CORPUS = '/work/shared/corpus';
 
 export function formatFiles(): string[] {
   return readdirSync(FORMATS_DIR)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeHost, parseMember } from '../../src/core/member-parser.js';
 
-// Real member strings from /work/shared/corpus (scenarios: Tomcat 10.1; public: 7, 8.0, 9).
+// Real member strings from ../shared/corpus (scenarios: Tomcat 10.1; public: 7, 8.0, 9).
 const STATIC_C =
   'org.apache.catalina.tribes.membership.StaticMember[tcp://127.0.0.12:4002,127.0.0.12,4002, alive=0, securePort=-1, UDP Port=-1, id={0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 2 }, payload={}, command={}, domain={108 97 98 45 99 108 117 115 116 ...(11)}]';
 const SHUTDOWN =

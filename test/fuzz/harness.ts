@@ -17,8 +17,9 @@ import { loadGrammarsSync, type Grammars } from '../../src/io/grammar-files.js';
 import { createEventStream } from '../../src/pipeline/event-stream.js';
 import { renderText } from '../../src/report/text.js';
 import { formatEventLine } from '../../src/cli/event-line.js';
+export { CORPUS } from '../helpers/corpus.js';
+import { CORPUS } from '../helpers/corpus.js';
 
-export const CORPUS = join(import.meta.dirname, '../../../shared/corpus');
 
 export interface CorpusFile {
   name: string;

@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import { follow, isFollowableLogFile, type FollowEvent, type Follower, type FollowOptions } from '../../src/io/follower.js';
 import { isLogFileName } from '../../src/io/log-files.js';
 import { LensError } from '../../src/core/errors.js';
+import { CORPUS as CORPUS_DIR } from '../helpers/corpus.js';
 
 // Real catalina.out lines, handed out in order so every write in a test is distinct.
 const CORPUS = ['steady/tomcat1', 'steady/tomcat2', 'steady/tomcat3'].flatMap((node) =>
-  readFileSync(`/work/shared/corpus/${node}/catalina.out`, 'utf8')
+  readFileSync(join(CORPUS_DIR, node, 'catalina.out'), 'utf8')
     .split('\n')
     .filter((line) => line !== '')
     .map((line) => `${line}\n`),

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { nodeNameFor, resolveInputs } from '../../src/io/inputs.js';
 import { LensError } from '../../src/core/errors.js';
+import { CORPUS } from '../helpers/corpus.js';
 
-const CORPUS = join(import.meta.dirname, '../../../shared/corpus');
 
 describe('resolveInputs', () => {
   test('a scenario directory yields every catalina file, grouped by node directory', async () => {

@@ -3,8 +3,9 @@
 
 import { readFileSync } from 'node:fs';
 import type { ClusterEvent, Member } from '../../../src/core/types.js';
+export { CORPUS } from '../../helpers/corpus.js';
+import { CORPUS } from '../../helpers/corpus.js';
 
-export const CORPUS = '/work/shared/corpus';
 const cache = new Map<string, string[]>();
 
 export function lineOf(path: string, n: number): string {

@@ -3,8 +3,9 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+export { CORPUS } from '../../helpers/corpus.js';
+import { CORPUS } from '../../helpers/corpus.js';
 
-export const CORPUS = join(import.meta.dirname, '../../../../shared/corpus');
 export const STEADY_TOMCAT1 = join(CORPUS, 'steady/tomcat1/catalina.out');
 
 let steady: string[] | undefined;
