@@ -25,6 +25,18 @@ export interface StartMatcher {
   match(buf: Buffer, start: number, end: number): number;
   loggerStart: number;
   loggerEnd: number;
+  /** What every start line begins with, when the timestamp has a fixed shape (for the line scan). */
+  readonly signature?: StartSignature;
+}
+
+/**
+ * The fixed-shape beginning of a start line: its bytes lie in `ranges` ((low, span) pairs) and, when
+ * the timestamp has a month name, the `words[0].length` bytes at `wordAt` are one of `words`.
+ */
+export interface StartSignature {
+  ranges: Uint8Array;
+  wordAt: number;
+  words: Buffer[];
 }
 
 /**
@@ -130,6 +142,41 @@ function packWord(buf: Buffer, at: number, len: number): number {
   let v = 0;
   for (let k = 0; k < len; k++) v = (v << 8) | buf[at + k];
   return v;
+}
+
+/**
+ * The (low, span) byte range of each byte of a fixed template, then `after`: digits 0-9, literals
+ * themselves, a word's bytes the range of the words' bytes at that position.
+ */
+function signatureOf(t: TimeBytes, after: [number, number][]): StartSignature {
+  const codes = t.fixed!;
+  const out: number[] = [];
+  let wordAt = 0;
+  const words: Buffer[] = [];
+  for (const key of t.wordKeys ?? []) {
+    const w = Buffer.alloc(t.wordLen!);
+    for (let k = 0; k < w.length; k++) w[k] = (key >> (8 * (w.length - 1 - k))) & 0xff;
+    words.push(w);
+  }
+  for (let k = 0; k < codes.length; k++) {
+    const code = codes[k];
+    if (code >= 0) out.push(code, 0);
+    else if (code === DIGIT) out.push(0x30, 9);
+    else {
+      if (code === WORD) wordAt = k;
+      const at = k - wordAt;
+      let lo = 255;
+      let hi = 0;
+      for (const key of t.wordKeys!) {
+        const b = (key >> (8 * (t.wordLen! - 1 - at))) & 0xff;
+        lo = Math.min(lo, b);
+        hi = Math.max(hi, b);
+      }
+      out.push(lo, hi - lo);
+    }
+  }
+  for (const [lo, span] of after) out.push(lo, span);
+  return { ranges: Uint8Array.from(out), wordAt, words };
 }
 
 /** matchTime for a fixed template: the end of the timestamp, or -1. */
@@ -243,7 +290,11 @@ for (let b = 0x80; b < 0x100; b++) CLASS[b] = C_HIGH;
 class OneLineMatcher implements StartMatcher {
   loggerStart = 0;
   loggerEnd = 0;
-  constructor(private readonly time: TimeBytes) {}
+  readonly signature: StartSignature | undefined;
+  constructor(private readonly time: TimeBytes) {
+    // the timestamp, then the space before the level
+    this.signature = time.fixed && signatureOf(time, [[SPACE, 0]]);
+  }
 
   match(buf: Buffer, start: number, end: number): number {
     const time = this.time;
@@ -294,7 +345,8 @@ class OneLineMatcher implements StartMatcher {
  * lifecycle logger named by the event grammars (compared by simple name, as the recogniser does).
  */
 export class LoggerFilter {
-  private readonly names: Buffer[];
+  /** Simple names of the lifecycle loggers. */
+  readonly names: readonly Buffer[];
   private readonly lengths = new Set<number>();
 
   constructor(events: readonly CompiledEventGrammar[]) {

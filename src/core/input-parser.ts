@@ -9,13 +9,21 @@
 // only counted, with the accounting the assembler would have given them (lines, records,
 // recordLines, unparsed). Formats without a logger, prefixed lines, `all` and unknown patterns keep
 // the general path.
+//
+// Bulk scan: on the byte path, whole lines of valid UTF-8 go to the line-scan kernel
+// (line-scan.ts), which reports the few lines that can start a record or a foreign record, or are
+// over the cap. Only those take the per-line classification; the lines between them are
+// continuation lines, added to the current record in bulk (decoded only when the record is one the
+// assembler holds). The per-line path remains for everything else and gives the same results.
 
 import { createStartMatcher, LoggerFilter, NOT_START, START, UNSURE, type StartMatcher } from './cluster-prefilter.js';
 import type { CompiledEventGrammar } from './event-grammar.js';
 import { createEventRecogniser } from './event-recogniser.js';
 import { matchInto, type CompiledFormat, type CompiledPattern, type MatchFields } from './format-grammar.js';
 import { createRecordAssembler } from './record-assembler.js';
-import { decodeLine, LINE_INVALID_UTF8, LineFramer } from './line-framer.js';
+import { isUtf8 } from 'node:buffer';
+import { CR, decodeLine, LINE_INVALID_UTF8, LINE_TRUNCATED, LineFramer, NEWLINE } from './line-framer.js';
+import { createScanPlan, LineScanKernel, SCAN_COUNTED_START } from './line-scan.js';
 import { isoWithOffset } from './iso-time.js';
 import { emptyInputStats, type ClusterEvent, type InputStats, type Line, type LogRecord } from './types.js';
 
@@ -37,13 +45,30 @@ export interface InputParserOptions {
    * env CATALINA_LENS_FAST_PATH=0 turns the default off). Results are the same either way.
    */
   fastPath?: boolean;
+  /**
+   * On the fast path, find lines with the WebAssembly line-scan kernel where it is available
+   * (default true; env CATALINA_LENS_LINE_SCAN=0 turns the default off). Results are the same.
+   */
+  lineScan?: boolean;
 }
 
 /** The fast path's default: on, unless env `CATALINA_LENS_FAST_PATH` is `0`, `false` or `off`. */
 export function fastPathDefault(): boolean {
-  const v = typeof process === 'undefined' ? undefined : process.env.CATALINA_LENS_FAST_PATH;
-  return !(v === '0' || v === 'false' || v === 'off');
+  return !envOff('CATALINA_LENS_FAST_PATH');
 }
+
+/** The bulk line scan's default: on, unless env `CATALINA_LENS_LINE_SCAN` is `0`, `false` or `off`. */
+export function lineScanDefault(): boolean {
+  return !envOff('CATALINA_LENS_LINE_SCAN');
+}
+
+function envOff(name: string): boolean {
+  const v = typeof process === 'undefined' ? undefined : process.env[name];
+  return v === '0' || v === 'false' || v === 'off';
+}
+
+/** Bytes of a chunk handed to the line-scan kernel at a time (its memory grows to this). */
+const MAX_REGION = 4 * 1024 * 1024;
 
 const enum Mode {
   /** Format not decided yet: lines decoded and buffered by the assembler. */
@@ -80,6 +105,10 @@ export class InputParser {
   private readonly probe: MatchFields = {};
   private decoded = 0;
   private readonly fast: boolean;
+  /** Number and offset of the line being classified (from the framer, or from the bulk scan). */
+  private lineNo = 0;
+  private lineOffset = 0;
+  private kernel: LineScanKernel | undefined;
 
   constructor(
     private readonly opts: InputParserOptions,
@@ -113,8 +142,23 @@ export class InputParser {
     return this.mode === Mode.Bytes;
   }
 
+  /** True once whole lines go through the line-scan kernel. */
+  get scanning(): boolean {
+    return this.kernel !== undefined && this.mode === Mode.Bytes;
+  }
+
+  /**
+   * Where to read the next `size` bytes of input before `push`ing them, when the line-scan kernel
+   * is in use: its own memory, so the bytes are scanned where they were read. Undefined otherwise.
+   * Valid until the next `push` or `readBuffer`.
+   */
+  readBuffer(size: number): Buffer | undefined {
+    return this.scanning ? this.kernel!.readBuffer(size) : undefined;
+  }
+
   push(chunk: Buffer): void {
-    this.framer.push(chunk);
+    if (this.kernel !== undefined && this.mode === Mode.Bytes) this.pushBulk(chunk);
+    else this.framer.push(chunk);
     this.syncFramerStats();
   }
 
@@ -145,10 +189,12 @@ export class InputParser {
 
   private decode(buf: Buffer, start: number, end: number, flags: number): Line {
     this.decoded++;
-    return decodeLine(buf, start, end, flags, this.framer.stats.lines, this.framer.lineOffset);
+    return decodeLine(buf, start, end, flags, this.lineNo, this.lineOffset);
   }
 
   private onRaw(buf: Buffer, start: number, end: number, flags: number): void {
+    this.lineNo = this.framer.stats.lines;
+    this.lineOffset = this.framer.lineOffset;
     if (this.mode === Mode.Bytes) {
       this.onBytesLine(buf, start, end, flags);
       return;
@@ -169,6 +215,108 @@ export class InputParser {
     this.loggers = new LoggerFilter(this.opts.events);
     this.hold = Hold.Assembler; // the assembler may hold the current record
     this.mode = Mode.Bytes;
+    const foreign = this.assembler.foreignFirstBytes;
+    if (matcher.signature && foreign && (this.opts.lineScan ?? lineScanDefault())) {
+      const plan = createScanPlan(matcher.signature, foreign, this.loggers.names);
+      if (plan) this.kernel = LineScanKernel.create(plan);
+    }
+  }
+
+  /** The byte path through the kernel: whole lines of valid UTF-8 in bulk, the rest line by line. */
+  private pushBulk(chunk: Buffer): void {
+    let at = 0;
+    while (at < chunk.length) {
+      if (this.framer.holding) {
+        // finish the held line on the per-line path
+        const nl = chunk.indexOf(NEWLINE, at);
+        const stop = nl === -1 ? chunk.length : nl + 1;
+        this.framer.push(chunk.subarray(at, stop));
+        at = stop;
+        continue;
+      }
+      const windowEnd = Math.min(chunk.length, at + MAX_REGION);
+      const last = chunk.lastIndexOf(NEWLINE, windowEnd - 1);
+      if (last < at) {
+        this.framer.push(chunk.subarray(at, windowEnd)); // no whole line here: the framer holds it
+        at = windowEnd;
+        continue;
+      }
+      const region = chunk.subarray(at, last + 1);
+      if (isUtf8(region)) this.scanRegion(region);
+      else this.framer.push(region); // the framer marks the lines that are not UTF-8
+      at = last + 1;
+    }
+  }
+
+  /** Classifies the region's reported lines one by one and its other lines in bulk. */
+  private scanRegion(region: Buffer): void {
+    const kernel = this.kernel!;
+    const max = this.framer.maxLineBytes;
+    const baseLine = this.framer.stats.lines;
+    const baseOffset = this.framer.stats.bytes;
+    let lines = 0;
+    let truncated = 0;
+    /** Region line index and offset of the first line not yet handled. */
+    let next = 0;
+    let nextAt = 0;
+    kernel.load(region);
+    let from = 0;
+    while (from < region.length) {
+      const r = kernel.scan(from, max);
+      const e = r.entries;
+      const n = r.count * 4;
+      for (let i = 0; i < n; i += 4) {
+        const start = e[i];
+        const nl = e[i + 1];
+        const index = lines + e[i + 2];
+        if (index > next) this.bulkLines(region, nextAt, start, index - next, baseLine + next, baseOffset);
+        next = index + 1;
+        nextAt = nl + 1;
+        if (e[i + 3] === SCAN_COUNTED_START) {
+          this.countedStart();
+          continue;
+        }
+        let end = nl;
+        let flags = 0;
+        if (end - start > max) {
+          // cut as the framer cuts: at the cap, not inside a UTF-8 sequence
+          end = start + max;
+          while (end > start && (region[end] & 0xc0) === 0x80) end--;
+          flags = LINE_TRUNCATED;
+          truncated++;
+        }
+        if (end > start && region[end - 1] === CR) end--;
+        this.lineNo = baseLine + index + 1;
+        this.lineOffset = baseOffset + start;
+        this.onBytesLine(region, start, end, flags);
+      }
+      lines += r.lines;
+      from = r.resume;
+    }
+    if (lines > next) this.bulkLines(region, nextAt, region.length, lines - next, baseLine + next, baseOffset);
+    this.framer.advance(region.length, lines, truncated);
+  }
+
+  /**
+   * `count` lines at `region[from, to)` that start nothing (not reported by the kernel): what
+   * `onBytesLine` does with such a line, for all of them at once.
+   */
+  private bulkLines(region: Buffer, from: number, to: number, count: number, linesBefore: number, baseOffset: number): void {
+    if (this.hold === Hold.Counted) this.countedLines += count;
+    else if (this.hold === Hold.None) this.stats.unparsed += count;
+    else {
+      let start = from;
+      let lineNo = linesBefore;
+      while (start < to) {
+        const nl = region.indexOf(NEWLINE, start);
+        let end = nl;
+        if (end > start && region[end - 1] === CR) end--;
+        this.lineNo = ++lineNo;
+        this.lineOffset = baseOffset + start;
+        this.assembler.push(this.decode(region, start, end, 0));
+        start = nl + 1;
+      }
+    }
   }
 
   private onBytesLine(buf: Buffer, start: number, end: number, flags: number): void {
@@ -191,12 +339,7 @@ export class InputParser {
         this.endCounted(Hold.Assembler);
         this.hold = Hold.Assembler;
         this.assembler.push(line ?? this.decode(buf, start, end, flags));
-      } else {
-        if (this.hold === Hold.Assembler) this.assembler.flush();
-        else this.endCounted(Hold.None);
-        this.hold = Hold.Counted;
-        this.countedLines = 1;
-      }
+      } else this.countedStart();
       return;
     }
     if (this.hold === Hold.Counted) {
@@ -214,6 +357,14 @@ export class InputParser {
     const first = this.assembler.foreignFirstBytes;
     if (first !== undefined && first[buf[start]] === 0) return false;
     return this.assembler.isForeignStart((line ?? this.decode(buf, start, end, flags)).text);
+  }
+
+  /** A start line of a record that cannot yield an event: the record is counted, not assembled. */
+  private countedStart(): void {
+    if (this.hold === Hold.Assembler) this.assembler.flush();
+    else this.endCounted(Hold.None);
+    this.hold = Hold.Counted;
+    this.countedLines = 1;
   }
 
   /** Closes a counted record, counting it as the assembler would. */

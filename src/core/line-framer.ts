@@ -8,6 +8,9 @@
 import { isUtf8 } from 'node:buffer';
 import type { Line } from './types.js';
 
+export const NEWLINE = 0x0a;
+export const CR = 0x0d;
+
 export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
 
 export interface FramerStats {
@@ -34,8 +37,6 @@ export interface LineFramerOptions {
   raw?: RawLineHandler;
 }
 
-const NEWLINE = 0x0a;
-const CR = 0x0d;
 
 /** Decodes a raw line into a `Line` (what the default mode emits). */
 export function decodeLine(buf: Buffer, start: number, end: number, flags: number, line: number, offset: number): Line {
@@ -47,7 +48,7 @@ export function decodeLine(buf: Buffer, start: number, end: number, flags: numbe
 
 export class LineFramer {
   readonly stats: FramerStats = { bytes: 0, lines: 0, invalidUtf8: 0, truncatedLines: 0 };
-  private readonly maxLineBytes: number;
+  readonly maxLineBytes: number;
   private readonly onLine: (line: Line) => void;
   private readonly raw: RawLineHandler | undefined;
   /** Pieces of the current unterminated line, at most maxLineBytes in total. */
@@ -70,6 +71,23 @@ export class LineFramer {
   /** Byte offset of the line being emitted (during a callback). */
   get lineOffset(): number {
     return this.lineStart;
+  }
+
+  /** True while an unterminated line is held (the next bytes continue it). */
+  get holding(): boolean {
+    return this.pendingBytes > 0 || this.pendingTruncated;
+  }
+
+  /**
+   * Accounts for `lines` whole lines of `bytes` bytes that the caller framed itself (the bulk line
+   * scan), as if they had been pushed. Only between lines: not while a line is held.
+   */
+  advance(bytes: number, lines: number, truncated: number): void {
+    if (this.holding) throw new Error('LineFramer.advance while a line is held');
+    this.stats.bytes += bytes;
+    this.stats.lines += lines;
+    this.stats.truncatedLines += truncated;
+    this.lineStart = this.stats.bytes;
   }
 
   push(chunk: Buffer): void {

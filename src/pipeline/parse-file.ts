@@ -76,8 +76,9 @@ export class FileEventReader implements EventReader {
         const source = await openByteSource(this.input.path, this.opts.stdin);
         this.gzip = source.gzip;
         this.size = source.size ?? 0;
-        // The parser copies what it keeps of a chunk, so the read buffer can be reused.
-        this.chunks = source.chunks({ reuse: true })[Symbol.asyncIterator]();
+        // The parser copies what it keeps of a chunk, so the read buffer can be reused; once it scans
+        // with its kernel, it lends the kernel's memory to read into.
+        this.chunks = source.chunks({ reuse: true, into: (size) => this.parser.readBuffer(size) })[Symbol.asyncIterator]();
       }
       const r = await this.chunks.next();
       if (r.done) {

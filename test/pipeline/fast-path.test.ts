@@ -30,9 +30,9 @@ function corpusFiles(): string[] {
 const files = corpusFiles();
 const grammars = loadGrammarsSync();
 
-function parse(data: Buffer, fastPath: boolean, chunk = 1 << 20, file = 'x.log'): { parser: InputParser; events: ClusterEvent[] } {
+function parse(data: Buffer, fastPath: boolean, chunk = 1 << 20, file = 'x.log', lineScan = true): { parser: InputParser; events: ClusterEvent[] } {
   const events: ClusterEvent[] = [];
-  const parser = new InputParser({ file, node: 'n', formats: grammars.formats, events: grammars.events, tz: 'UTC', fastPath }, (ev) =>
+  const parser = new InputParser({ file, node: 'n', formats: grammars.formats, events: grammars.events, tz: 'UTC', fastPath, lineScan }, (ev) =>
     events.push(ev),
   );
   for (let i = 0; i < data.length; i += chunk) parser.push(data.subarray(i, i + chunk));
@@ -44,14 +44,23 @@ test('the corpus has files of several formats', () => {
   expect(files.length).toBeGreaterThan(60);
 });
 
+test('OneLineFormatter logs of the corpus go through the line-scan kernel', () => {
+  let scanned = 0;
+  for (const f of files) if (parse(readFileSync(f), true, 1 << 20, f).parser.scanning) scanned++;
+  expect(scanned).toBeGreaterThan(10);
+});
+
 describe.each(files.map((f) => [f.slice(CORPUS.length + 1), f]))('%s', (_name, file) => {
-  test('same events and accounting with and without the fast path (whole file, and in small chunks)', () => {
+  test('same events and accounting with and without the fast path and its line scan (whole file, and in small chunks)', () => {
     const data = readFileSync(file);
     const slow = parse(data, false, 1 << 20, file);
     for (const chunk of [1 << 20, 4093, 97]) {
-      const fast = parse(data, true, chunk, file);
-      expect(fast.parser.stats).toEqual(slow.parser.stats);
-      expect(fast.events).toEqual(slow.events);
+      for (const lineScan of [true, false]) {
+        const fast = parse(data, true, chunk, file, lineScan);
+        expect(fast.parser.stats).toEqual(slow.parser.stats);
+        expect(fast.events).toEqual(slow.events);
+        if (!lineScan) expect(fast.parser.scanning).toBe(false);
+      }
     }
   });
 });
@@ -149,11 +158,14 @@ describe('edge lines: the byte matcher agrees with the regex', () => {
   test.each(lines)('%j', (l) => {
     const noise = '26-Nov-2026 15:07:31.000 INFO [main] com.example.App.run tick\ncontinued\n';
     const data = Buffer.from(head.repeat(120) + noise + `${l}\ncontinuation line\n` + noise);
-    const fast = parse(data, true);
     const slow = parse(data, false);
-    expect(fast.parser.onBytes).toBe(true);
-    expect(fast.parser.stats).toEqual(slow.parser.stats);
-    expect(fast.events).toEqual(slow.events);
+    for (const lineScan of [true, false]) {
+      const fast = parse(data, true, 1 << 20, 'x.log', lineScan);
+      expect(fast.parser.onBytes).toBe(true);
+      expect(fast.parser.scanning).toBe(lineScan);
+      expect(fast.parser.stats).toEqual(slow.parser.stats);
+      expect(fast.events).toEqual(slow.events);
+    }
   });
 
   test('invalid UTF-8 lines', () => {

@@ -1,0 +1,218 @@
+// The archive fast path's bulk line scan: a WebAssembly SIMD kernel (line-scan.wat) goes over a
+// region of whole lines, counts them, recognises the OneLineFormatter start lines whose logger
+// cannot yield an event (most records of a catalina.out), and reports only those and the lines
+// JavaScript must classify itself (possible cluster or lifecycle records, possible starts of another
+// format, over-long lines, lines it cannot decide). Every other line continues the current record
+// and is accounted for in bulk. The newline search, the hot loop of the per-line path, becomes SIMD
+// compares, and the byte-by-byte start test runs as compiled code.
+//
+// Without WebAssembly SIMD callers keep the per-line path, which gives the same results.
+
+import type { StartSignature } from './cluster-prefilter.js';
+import { LINE_SCAN_WASM } from './line-scan-wasm.js';
+
+/** What the kernel is told about the decided format: built once per input (see line-scan.wat). */
+export interface ScanPlan {
+  readonly signatureLength: number;
+  /** The kernel's tables: first-byte bits, lifecycle names, signature, month words, byte classes. */
+  readonly tables: Uint8Array;
+}
+
+/** A report's code: a record start that cannot yield an event. */
+export const SCAN_COUNTED_START = 1;
+/** A report's code: a line to classify in JavaScript. */
+export const SCAN_CLASSIFY = 2;
+
+/**
+ * The reports of one `scan` call: `count` lines at `entries[4k]` start, `[4k+1]` newline, `[4k+2]`
+ * line index within the call, `[4k+3]` code.
+ */
+export interface ScanResult {
+  entries: Int32Array;
+  count: number;
+  /** Region offset of the next line to scan (the region's length when it is done). */
+  resume: number;
+  /** Lines finished by this call. */
+  lines: number;
+}
+
+// The few WebAssembly API types used here (the ES lib of this project has none; DOM's is not loaded).
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmGlobal {
+  readonly value: unknown;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+
+interface KernelExports {
+  memory: WasmMemory;
+  resume: WasmGlobal;
+  lines: WasmGlobal;
+  scan(s: number, end: number, out: number, cap: number, tbl: number, sigLen: number, maxLine: number): number;
+}
+
+// Memory layout (line-scan.wat's header): tables, reports, then the data.
+const TABLES_AT = 0;
+const NAMES_OFFSET = 256;
+const SIG_LOW_OFFSET = NAMES_OFFSET + 64 * 256;
+const SIG_SPAN_OFFSET = SIG_LOW_OFFSET + 128;
+const WORD_OFFSET = SIG_SPAN_OFFSET + 128;
+const MAX_WORDS = 64;
+const CLASS_OFFSET = WORD_OFFSET + 8 + MAX_WORDS * 4;
+const TABLES_SIZE = CLASS_OFFSET + 256;
+const MAX_SIGNATURE = 128;
+const OUT_AT = align(TABLES_AT + TABLES_SIZE, 16);
+/** Reports per call: 4 Ki lines of 16 bytes. */
+const OUT_CAP = 4096;
+const DATA_AT = align(OUT_AT + OUT_CAP * 16, 64);
+/** Read slack after a region: the kernel loads 16 bytes at a time. */
+const SLACK = 16;
+const PAGE = 64 * 1024;
+
+/** The kernel's byte classes: JavaScript's `\s` on UTF-8 bytes, and the OneLine pattern's punctuation. */
+const BYTE_CLASSES = (() => {
+  const c = new Uint8Array(256);
+  for (let b = 0x09; b <= 0x0d; b++) c[b] = 1;
+  c[0x20] = 2;
+  c[0x2e] = 3;
+  c[0x5b] = 4;
+  c[0x5d] = 4;
+  for (const lead of [0xc2, 0xe1, 0xe2, 0xe3, 0xef]) c[lead] = 5; // U+00A0, U+1680, U+2000-U+205F, U+3000, U+FEFF
+  return c;
+})();
+
+function align(n: number, to: number): number {
+  return Math.ceil(n / to) * to;
+}
+
+/**
+ * The plan for a format's start signature, the bytes that may begin a foreign record and the
+ * lifecycle loggers' simple names; undefined when the kernel cannot follow the signature (over 128
+ * bytes, a range holding the newline, which the kernel relies on to stop at a short line's end, or
+ * words it cannot list).
+ */
+export function createScanPlan(sig: StartSignature, foreignFirst: Uint8Array, lifecycleNames: readonly Uint8Array[]): ScanPlan | undefined {
+  const { ranges, wordAt, words } = sig;
+  const length = ranges.length / 2;
+  if (length < 1 || ranges.length % 2 !== 0 || length > MAX_SIGNATURE) return undefined;
+  for (let k = 0; k < ranges.length; k += 2) {
+    if (ranges[k] <= 0x0a && ranges[k] + ranges[k + 1] >= 0x0a) return undefined;
+  }
+  const wordLen = words.length > 0 ? words[0].length : 0;
+  if (words.length > MAX_WORDS || wordLen > 4 || words.some((w) => w.length !== wordLen) || wordAt + wordLen > length) return undefined;
+  const tables = new Uint8Array(TABLES_SIZE);
+  const low = ranges[0];
+  const span = ranges[1];
+  for (let b = 0; b < 256; b++) {
+    if (b - low >= 0 && b - low <= span) tables[b] |= 1;
+    if (foreignFirst[b]) tables[b] |= 2;
+  }
+  tables[0x0a] = 0; // an empty line starts nothing
+  for (const name of lifecycleNames) {
+    if (name.length > 0) tables[NAMES_OFFSET + Math.min(name.length, 63) * 256 + name[0]] = 1;
+  }
+  for (let k = 0; k < MAX_SIGNATURE; k++) {
+    tables[SIG_LOW_OFFSET + k] = k < length ? ranges[2 * k] : 0;
+    tables[SIG_SPAN_OFFSET + k] = k < length ? ranges[2 * k + 1] : 255;
+  }
+  const view = new DataView(tables.buffer);
+  tables[WORD_OFFSET] = wordAt;
+  tables[WORD_OFFSET + 1] = words.length;
+  view.setUint32(WORD_OFFSET + 4, wordLen === 4 ? 0xffffffff : 2 ** (8 * wordLen) - 1, true);
+  words.forEach((w, k) => tables.set(w, WORD_OFFSET + 8 + k * 4));
+  tables.set(BYTE_CLASSES, CLASS_OFFSET);
+  return { signatureLength: length, tables };
+}
+
+/**
+ * One parser's kernel: its own WebAssembly instance and memory (the compiled module is shared), so
+ * that a file can be read straight into the memory the kernel scans (`readBuffer`): no copy, and
+ * reads into WebAssembly memory measured 3-4 times faster than into a 1 MiB Buffer here (see
+ * benchmarks/README.md).
+ */
+export class LineScanKernel {
+  private readonly k: KernelExports;
+  private readonly result: ScanResult;
+  private readonly sigLen: number;
+  private regionAt = 0;
+  private regionLength = 0;
+
+  private constructor(exports: unknown, plan: ScanPlan) {
+    this.k = exports as KernelExports;
+    this.grow(DATA_AT + SLACK);
+    new Uint8Array(this.k.memory.buffer).set(plan.tables, TABLES_AT);
+    this.sigLen = plan.signatureLength;
+    this.result = { entries: new Int32Array(this.k.memory.buffer, OUT_AT, OUT_CAP * 4), count: 0, resume: 0, lines: 0 };
+  }
+
+  /** A kernel for `plan`, or undefined where WebAssembly SIMD is not available. */
+  static create(plan: ScanPlan): LineScanKernel | undefined {
+    if (compiled === null) {
+      try {
+        const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+        compiled = { wasm, module: new wasm.Module(Buffer.from(LINE_SCAN_WASM, 'base64')) };
+      } catch {
+        compiled = undefined; // no WebAssembly, or no SIMD: the per-line path stays
+      }
+    }
+    if (!compiled) return undefined;
+    return new LineScanKernel(new compiled.wasm.Instance(compiled.module, {}).exports, plan);
+  }
+
+  /**
+   * `size` bytes of the kernel's memory to read input into and then `push`: scanned in place.
+   * Valid until the next `readBuffer` or `load` (either may grow the memory, which detaches it).
+   */
+  readBuffer(size: number): Buffer {
+    this.grow(DATA_AT + size + SLACK);
+    return Buffer.from(this.k.memory.buffer, DATA_AT, size);
+  }
+
+  /** Makes `region` (whole lines: its last byte is a newline) the one `scan` goes over. */
+  load(region: Uint8Array): void {
+    const memory = this.k.memory.buffer;
+    const at = region.byteOffset;
+    if (region.buffer === memory && at >= DATA_AT && at + region.length + SLACK <= memory.byteLength) {
+      this.regionAt = at; // read into readBuffer(): already in place
+    } else {
+      this.grow(DATA_AT + region.length + SLACK);
+      new Uint8Array(this.k.memory.buffer).set(region, DATA_AT);
+      this.regionAt = DATA_AT;
+    }
+    this.regionLength = region.length;
+  }
+
+  /**
+   * Scans the loaded region from `from` (a line start). Offsets in the result are region offsets;
+   * the result object is reused by the next call.
+   */
+  scan(from: number, maxLine: number): ScanResult {
+    const k = this.k;
+    const r = this.result;
+    const base = this.regionAt;
+    const count = k.scan(base + from, base + this.regionLength, OUT_AT, OUT_CAP, TABLES_AT, this.sigLen, maxLine);
+    if (r.entries.buffer !== k.memory.buffer) r.entries = new Int32Array(k.memory.buffer, OUT_AT, OUT_CAP * 4); // grown since
+    const e = r.entries;
+    for (let i = 0; i < count * 4; i += 4) {
+      e[i] -= base;
+      e[i + 1] -= base;
+    }
+    r.count = count;
+    r.resume = (k.resume.value as number) - base;
+    r.lines = k.lines.value as number;
+    return r;
+  }
+
+  private grow(bytes: number): void {
+    const memory = this.k.memory;
+    if (bytes <= memory.buffer.byteLength) return;
+    memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
+  }
+}
+
+let compiled: { wasm: WasmApi; module: object } | undefined | null = null;

@@ -1,0 +1,254 @@
+;; The archive fast path's line scanner: one pass over a region of whole lines that counts them,
+;; classifies the start lines of a OneLineFormatter log, and reports only what JavaScript must act
+;; on. Built into src/core/line-scan-wasm.ts by `npm run build:wasm` (scripts/build-wasm.mjs);
+;; line-scan.ts loads it and says how it is used.
+;;
+;; Each line (without the `\r` before its newline) gets a code:
+;;   0  not reported: it can start neither a record of the decided format nor one of another;
+;;   1  a record start whose logger cannot yield an event (JavaScript only counts the record);
+;;   2  JavaScript classifies it itself: a start whose logger may be a cluster or lifecycle logger,
+;;      a line that may start another format's record (by its first byte), a line over `maxLine`
+;;      bytes, or a line this scan does not decide (a control or non-ASCII byte where JavaScript's
+;;      \s test would need the character).
+;; A start is the OneLineFormatter pattern of cluster-prefilter.ts, followed byte for byte:
+;;   ^TIME LEVEL [THREAD] LOGGER.METHOD( MESSAGE)?$
+;; TIME: each byte within the signature's range, and the month word one of the listed words.
+;; The logger test is a superset of the exact one: a cluster logger begins with `o` and holds `c.`
+;; or `a.` followed by `h` or `t` (o(rg)?.a(pache)?.c(atalina)?.(ha|tribes|t|h.x).); a lifecycle
+;; logger's simple name has its (length, first byte) marked in the names table.
+;;
+;; Memory is owned by the caller: the region at [s, end), end - 1 a newline, 16 readable bytes
+;; after end; the reports at `out`, four i32 per line: start, newline position, index of the line
+;; in this call, code; and at `tbl`:
+;;   +0      256 first-byte bits: 1 check the signature, 2 report the line
+;;   +256    names table: 64 rows (simple-name length, 63 for longer) of 256 (first byte)
+;;   +16640  signature low bytes (128), +16768 signature spans (128): byte - low <= span;
+;;           positions past the signature have low 0, span 255
+;;   +16896  month word: offset in the line (u8), count (u8), 2 unused, mask (i32), then the
+;;           words as little-endian i32 (64)
+;;   +17160  byte classes (256): 0 other, 1 ASCII whitespace but the space, 2 the space, 3 the
+;;           dot, 4 a bracket, 5 a lead byte of a non-ASCII \s character
+;; Newlines, the signature, `]` and the logger word's end are found 16 bytes at a time (SIMD
+;; compares and bitmasks); the rest is inline scalar code (the V8 of Node 20 does not inline
+;; WebAssembly calls, so nothing runs per byte through a call).
+
+(module
+  (memory (export "memory") 1)
+  ;; Where the next call should start (a line start, or `end` when the region is done).
+  (global $resume (export "resume") (mut i32) (i32.const 0))
+  ;; Lines finished by the last call.
+  (global $lines (export "lines") (mut i32) (i32.const 0))
+
+  ;; 1 when the line at $s fits the signature and holds a listed month word (the caller checked
+  ;; that the line is at least $sigLen bytes long).
+  (func $fits (param $s i32) (param $tbl i32) (param $sigLen i32) (result i32)
+    (local $k i32) (local $count i32) (local $word i32) (local $list i32)
+    (loop $block
+      (if (i32.eqz (i8x16.all_true (i8x16.le_u
+            (i8x16.sub (v128.load (i32.add (local.get $s) (local.get $k)))
+                       (v128.load offset=16640 (i32.add (local.get $tbl) (local.get $k))))
+            (v128.load offset=16768 (i32.add (local.get $tbl) (local.get $k))))))
+        (then (return (i32.const 0))))
+      (local.set $k (i32.add (local.get $k) (i32.const 16)))
+      (br_if $block (i32.lt_u (local.get $k) (local.get $sigLen))))
+    (local.set $count (i32.load8_u offset=16897 (local.get $tbl)))
+    (if (i32.eqz (local.get $count)) (then (return (i32.const 1))))
+    (local.set $word (i32.and
+      (i32.load (i32.add (local.get $s) (i32.load8_u offset=16896 (local.get $tbl))))
+      (i32.load offset=16900 (local.get $tbl))))
+    (local.set $list (i32.add (local.get $tbl) (i32.const 16904)))
+    (local.set $count (i32.add (local.get $list) (i32.shl (local.get $count) (i32.const 2))))
+    (loop $next
+      (if (i32.eq (i32.load (local.get $list)) (local.get $word)) (then (return (i32.const 1))))
+      (local.set $list (i32.add (local.get $list) (i32.const 4)))
+      (br_if $next (i32.lt_u (local.get $list) (local.get $count))))
+    (i32.const 0))
+
+  ;; 2 when the logger at [$q, $le) may be a cluster or lifecycle logger, else 1.
+  (func $interest (param $q i32) (param $le i32) (param $tbl i32) (result i32)
+    (local $j i32) (local $b i32) (local $simple i32) (local $len i32)
+    ;; lifecycle: the simple name's (length, first byte)
+    (local.set $simple (local.get $le))
+    (block $found
+      (loop $back
+        (br_if $found (i32.le_u (local.get $simple) (local.get $q)))
+        (br_if $found (i32.eq (i32.load8_u (i32.sub (local.get $simple) (i32.const 1))) (i32.const 0x2e)))
+        (local.set $simple (i32.sub (local.get $simple) (i32.const 1)))
+        (br $back)))
+    (local.set $len (i32.sub (local.get $le) (local.get $simple)))
+    (if (i32.eqz (local.get $len)) (then (return (i32.const 2)))) ;; no simple name: JavaScript decides
+    (if (i32.gt_u (local.get $len) (i32.const 63)) (then (local.set $len (i32.const 63))))
+    (if (i32.load8_u offset=256 (i32.add (i32.add (local.get $tbl) (i32.shl (local.get $len) (i32.const 8)))
+                                         (i32.load8_u (local.get $simple))))
+      (then (return (i32.const 2))))
+    ;; cluster: o... with (c|a).(h|t) inside
+    (if (i32.ne (i32.load8_u (local.get $q)) (i32.const 0x6f)) (then (return (i32.const 1))))
+    (local.set $j (i32.add (local.get $q) (i32.const 1)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (i32.add (local.get $j) (i32.const 1)) (local.get $le)))
+        (if (i32.eq (i32.load8_u (local.get $j)) (i32.const 0x2e))
+          (then
+            (local.set $b (i32.load8_u (i32.sub (local.get $j) (i32.const 1))))
+            (if (i32.or (i32.eq (local.get $b) (i32.const 0x63)) (i32.eq (local.get $b) (i32.const 0x61)))
+              (then
+                (local.set $b (i32.load8_u offset=1 (local.get $j)))
+                (if (i32.or (i32.eq (local.get $b) (i32.const 0x68)) (i32.eq (local.get $b) (i32.const 0x74)))
+                  (then (return (i32.const 2))))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $next)))
+    (i32.const 1))
+
+  ;; After "] " at $q: the code when LOGGER.METHOD( |$) follows, -1 when it does not (the thread
+  ;; goes on to a later "] "), 2 when a byte here is not decided.
+  (func $loggerAt (param $q i32) (param $e i32) (param $tbl i32) (result i32)
+    (local $w i32) (local $v v128) (local $stop i32) (local $dots i32) (local $brackets i32)
+    (local $lim i32) (local $k i32) (local $below i32) (local $lastDot i32) (local $firstBracket i32)
+    (local $wordEnd i32) (local $b i32) (local $space i32)
+    (local.set $w (local.get $q))
+    (local.set $lastDot (i32.const -1))
+    (local.set $firstBracket (i32.const -1))
+    (block $ended
+      (loop $block
+        (if (i32.ge_u (local.get $w) (local.get $e))
+          (then (local.set $wordEnd (local.get $e)) (br $ended)))
+        (local.set $v (v128.load (local.get $w)))
+        ;; the word stops at a byte <= 0x20 or >= 0x80 (signed <= 0x20), or at the line's end
+        (local.set $stop (i8x16.bitmask (i8x16.le_s (local.get $v) (i8x16.splat (i32.const 0x20)))))
+        (local.set $lim (i32.sub (local.get $e) (local.get $w)))
+        (if (i32.lt_u (local.get $lim) (i32.const 16))
+          (then (local.set $stop (i32.or (local.get $stop) (i32.shl (i32.const 1) (local.get $lim))))))
+        (local.set $dots (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x2e)))))
+        (local.set $brackets (i8x16.bitmask (v128.or
+          (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x5b)))
+          (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x5d))))))
+        (local.set $k (i32.const 16))
+        (if (local.get $stop)
+          (then
+            (local.set $k (i32.ctz (local.get $stop)))
+            (local.set $below (i32.sub (i32.shl (i32.const 1) (local.get $k)) (i32.const 1)))
+            (local.set $dots (i32.and (local.get $dots) (local.get $below)))
+            (local.set $brackets (i32.and (local.get $brackets) (local.get $below)))))
+        (if (local.get $dots)
+          (then (local.set $lastDot (i32.sub (i32.add (local.get $w) (i32.const 31)) (i32.clz (local.get $dots))))))
+        (if (i32.and (i32.ne (local.get $brackets) (i32.const 0)) (i32.lt_s (local.get $firstBracket) (i32.const 0)))
+          (then (local.set $firstBracket (i32.add (local.get $w) (i32.ctz (local.get $brackets))))))
+        (if (local.get $stop)
+          (then (local.set $wordEnd (i32.add (local.get $w) (local.get $k))) (br $ended)))
+        (local.set $w (i32.add (local.get $w) (i32.const 16)))
+        (br $block)))
+    ;; what ended the word: the line's end, a space, other ASCII whitespace, or an undecided byte
+    (if (i32.lt_u (local.get $wordEnd) (local.get $e))
+      (then
+        (local.set $b (i32.load8_u (local.get $wordEnd)))
+        (if (i32.eq (local.get $b) (i32.const 0x20))
+          (then (local.set $space (i32.const 1)))
+          (else (if (i32.gt_u (i32.sub (local.get $b) (i32.const 0x09)) (i32.const 4))
+            (then (return (i32.const 2)))))))
+      (else (local.set $space (i32.const 1))))
+    (if (i32.and
+          (i32.and (local.get $space) (i32.gt_s (local.get $lastDot) (local.get $q)))
+          (i32.and
+            (i32.lt_s (local.get $lastDot) (i32.sub (local.get $wordEnd) (i32.const 1)))
+            (i32.or (i32.lt_s (local.get $firstBracket) (i32.const 0))
+                    (i32.gt_s (local.get $firstBracket) (local.get $lastDot)))))
+      (then (return (call $interest (local.get $q) (local.get $lastDot) (local.get $tbl)))))
+    (i32.const -1))
+
+  ;; The code of a line ending at $e that fits the signature; $i is where the level begins.
+  (func $classify (param $i i32) (param $e i32) (param $tbl i32) (result i32)
+    (local $c i32) (local $levelStart i32) (local $p i32) (local $mask i32) (local $k i32)
+    (local $code i32)
+    ;; LEVEL: \S+ then " ["
+    (local.set $levelStart (local.get $i))
+    (block $levelEnd
+      (loop $level
+        (br_if $levelEnd (i32.ge_u (local.get $i) (local.get $e)))
+        (local.set $c (i32.load8_u offset=17160 (i32.add (local.get $tbl) (i32.load8_u (local.get $i)))))
+        (br_if $levelEnd (i32.le_u (i32.sub (local.get $c) (i32.const 1)) (i32.const 1))) ;; whitespace
+        (if (i32.eq (local.get $c) (i32.const 5)) (then (return (i32.const 2))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $level)))
+    (if (i32.or (i32.eq (local.get $i) (local.get $levelStart))
+                (i32.ge_u (i32.add (local.get $i) (i32.const 1)) (local.get $e)))
+      (then (return (i32.const 0))))
+    (if (i32.ne (i32.load16_u (local.get $i)) (i32.const 0x5b20)) (then (return (i32.const 0)))) ;; " ["
+    ;; THREAD: lazy, up to the first "] " after which LOGGER.METHOD follows
+    (local.set $p (i32.add (local.get $i) (i32.const 2)))
+    (loop $block
+      (if (i32.ge_u (i32.add (local.get $p) (i32.const 1)) (local.get $e)) (then (return (i32.const 0))))
+      (local.set $mask (i8x16.bitmask (i8x16.eq (v128.load (local.get $p)) (i8x16.splat (i32.const 0x5d)))))
+      (block $blockDone
+        (loop $bit
+          (br_if $blockDone (i32.eqz (local.get $mask)))
+          (local.set $k (i32.add (local.get $p) (i32.ctz (local.get $mask))))
+          (local.set $mask (i32.and (local.get $mask) (i32.sub (local.get $mask) (i32.const 1))))
+          (if (i32.ge_u (i32.add (local.get $k) (i32.const 1)) (local.get $e)) (then (return (i32.const 0))))
+          (if (i32.eq (i32.load8_u offset=1 (local.get $k)) (i32.const 0x20))
+            (then
+              (local.set $code (call $loggerAt (i32.add (local.get $k) (i32.const 2)) (local.get $e) (local.get $tbl)))
+              (if (i32.ge_s (local.get $code) (i32.const 0)) (then (return (local.get $code))))))
+          (br $bit)))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (br $block))
+    (i32.const 0))
+
+  ;; Scans from line start $s; stops at $end or after $cap reports. Returns the reports written.
+  (func (export "scan")
+    (param $s i32) (param $end i32) (param $out i32) (param $cap i32)
+    (param $tbl i32) (param $sigLen i32) (param $maxLine i32)
+    (result i32)
+    (local $p i32) (local $mask i32) (local $nl i32) (local $e i32) (local $n i32) (local $lines i32)
+    (local $t i32) (local $code i32)
+    (local.set $p (local.get $s))
+    (local.set $mask (i8x16.bitmask (i8x16.eq (v128.load (local.get $p)) (i8x16.splat (i32.const 10)))))
+    (block $done
+      (loop $line
+        ;; the line's newline: the lowest bit left in this block's mask, else the next block's
+        ;; (the region ends with a newline, so a block past it is never needed)
+        (block $found
+          (loop $blocks
+            (br_if $found (local.get $mask))
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+            (local.set $mask (i8x16.bitmask (i8x16.eq (v128.load (local.get $p)) (i8x16.splat (i32.const 10)))))
+            (br $blocks)))
+        (local.set $nl (i32.add (local.get $p) (i32.ctz (local.get $mask))))
+        (br_if $done (i32.ge_u (local.get $nl) (local.get $end))) ;; slack bytes, not the region
+        (local.set $mask (i32.and (local.get $mask) (i32.sub (local.get $mask) (i32.const 1))))
+        (local.set $e (local.get $nl))
+        (if (i32.gt_u (local.get $e) (local.get $s))
+          (then (if (i32.eq (i32.load8_u (i32.sub (local.get $e) (i32.const 1))) (i32.const 0x0d))
+            (then (local.set $e (i32.sub (local.get $e) (i32.const 1)))))))
+        (local.set $code (i32.const 0))
+        (if (i32.gt_u (i32.sub (local.get $nl) (local.get $s)) (local.get $maxLine))
+          (then (local.set $code (i32.const 2)))
+          (else
+            (local.set $t (i32.load8_u (i32.add (local.get $tbl) (i32.load8_u (local.get $s)))))
+            (if (i32.and
+                  (i32.and (local.get $t) (i32.const 1))
+                  (i32.ge_u (i32.sub (local.get $e) (local.get $s)) (local.get $sigLen)))
+              (then
+                (if (call $fits (local.get $s) (local.get $tbl) (local.get $sigLen))
+                  (then (local.set $code (call $classify
+                    (i32.add (local.get $s) (local.get $sigLen)) (local.get $e) (local.get $tbl)))))))
+            ;; not a start of this format: may it start another's?
+            (if (i32.and (i32.eqz (local.get $code)) (i32.shr_u (local.get $t) (i32.const 1)))
+              (then (local.set $code (i32.const 2))))))
+        (if (local.get $code)
+          (then
+            (i32.store (local.get $out) (local.get $s))
+            (i32.store offset=4 (local.get $out) (local.get $nl))
+            (i32.store offset=8 (local.get $out) (local.get $lines))
+            (i32.store offset=12 (local.get $out) (local.get $code))
+            (local.set $out (i32.add (local.get $out) (i32.const 16)))
+            (local.set $n (i32.add (local.get $n) (i32.const 1)))))
+        (local.set $lines (i32.add (local.get $lines) (i32.const 1)))
+        (local.set $s (i32.add (local.get $nl) (i32.const 1)))
+        (br_if $done (i32.ge_u (local.get $s) (local.get $end)))
+        (br_if $done (i32.ge_u (local.get $n) (local.get $cap)))
+        (br $line)))
+    (global.set $resume (local.get $s))
+    (global.set $lines (local.get $lines))
+    (local.get $n))
+)

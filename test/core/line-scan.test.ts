@@ -1,0 +1,136 @@
+// The line-scan kernel (src/core/line-scan.wat): its committed build matches its source, its codes
+// on chosen lines, and, on generated documents full of near-misses, the parser gives the same
+// events and accounting with the kernel, with the per-line byte path and with the general path.
+
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { createStartMatcher, LoggerFilter } from '../../src/core/cluster-prefilter.js';
+import { InputParser } from '../../src/core/input-parser.js';
+import { createScanPlan, LineScanKernel, type ScanPlan } from '../../src/core/line-scan.js';
+import type { ClusterEvent } from '../../src/core/types.js';
+import { loadGrammarsSync } from '../../src/io/grammar-files.js';
+import { PUBLIC } from '../helpers/corpus.js';
+
+const grammars = loadGrammarsSync();
+const oneLine = grammars.formats.find((f) => f.name === 'juli_oneline')!;
+
+function plan(foreign = new Uint8Array(256)): ScanPlan {
+  const matcher = createStartMatcher(oneLine)!;
+  return createScanPlan(matcher.signature!, foreign, new LoggerFilter(grammars.events).names)!;
+}
+
+/** The code of each line of `text`, as the kernel reports them (0 for lines it does not report). */
+function codes(text: string, maxLine = 1 << 20, p = plan()): number[] {
+  const kernel = LineScanKernel.create(p)!;
+  const region = Buffer.from(text);
+  kernel.load(region);
+  const out: number[] = [];
+  let lines = 0;
+  for (let from = 0; from < region.length; ) {
+    const r = kernel.scan(from, maxLine);
+    for (let i = 0; i < r.count; i++) out[lines + r.entries[4 * i + 2]] = r.entries[4 * i + 3];
+    lines += r.lines;
+    from = r.resume;
+  }
+  return Array.from({ length: lines }, (_, i) => out[i] ?? 0);
+}
+
+test('the committed kernel is the build of line-scan.wat', () => {
+  execFileSync(process.execPath, [join(import.meta.dirname, '../../scripts/build-wasm.mjs'), '--check'], { stdio: 'pipe' });
+});
+
+test('WebAssembly SIMD is available here (else the tests below would only test the per-line path)', () => {
+  expect(LineScanKernel.create(plan())).toBeDefined();
+});
+
+describe('codes', () => {
+  const start = '26-Nov-2026 15:07:30.490 INFO [main] ';
+  test.each([
+    [`${start}org.apache.coyote.AbstractProtocol.init Initializing`, 1],
+    [`${start}org.apache.catalina.ha.tcp.SimpleTcpCluster.startInternal Cluster is about to start`, 2],
+    [`${start}o.a.c.t.membership.McastService.x y`, 2],
+    [`${start}org.apache.catalina.startup.Catalina.start Server startup in [1] ms`, 2],
+    [`${start}com.example.App.run tick`, 1],
+    ['\tat org.apache.catalina.ha.tcp.SimpleTcpCluster.x(SimpleTcpCluster.java:1)', 0],
+    ['', 0],
+    ['26-Nov-2026 15:07:30.490', 0],
+    ['26-Xyz-2026 15:07:30.490 INFO [main] com.example.App.run tick', 0],
+    [`${start}com.example.App.run\ttick`, 0],
+    [`${start}com.example.\u00e9App.run tick`, 2],
+    [`${start}com.example.App.run\u2003tick`, 2],
+    [`26-Nov-2026 15:07:30.490 INFO\u00a0[main] com.example.App.run tick`, 2],
+    [`${start}com.example.App.run tick\r`, 1],
+  ])('%j → %i', (line, code) => {
+    expect(codes(`${line}\n`)).toEqual([code]);
+  });
+
+  test('lines over the cap and lines whose first byte may start another format are reported', () => {
+    const foreign = new Uint8Array(256);
+    foreign['A'.charCodeAt(0)] = 1;
+    expect(codes('An error occurred\nno\n', 1 << 20, plan(foreign))).toEqual([2, 0]);
+    expect(codes('x'.repeat(40) + '\nshort\n', 32)).toEqual([2, 0]);
+  });
+
+  test('more reports than one call holds: the scan resumes where it stopped', () => {
+    const line = '26-Nov-2026 15:07:30.490 INFO [main] com.example.App.run tick\ncontinued\n';
+    expect(codes(line.repeat(10_000))).toEqual(Array.from({ length: 20_000 }, (_, i) => (i % 2 === 0 ? 1 : 0)));
+  });
+});
+
+/** Events and accounting of `data` pushed in `chunk`-byte pieces. */
+function run(data: Buffer, chunk: number, maxLineBytes: number, fastPath: boolean, lineScan: boolean) {
+  const events: ClusterEvent[] = [];
+  const parser = new InputParser(
+    { file: 'gen.log', node: 'n', formats: grammars.formats, events: grammars.events, tz: 'UTC', fastPath, lineScan, maxLineBytes },
+    (ev) => events.push(ev),
+  );
+  for (let i = 0; i < data.length; i += chunk) parser.push(data.subarray(i, i + chunk));
+  parser.end();
+  return { stats: parser.stats, events, scanning: parser.scanning };
+}
+
+describe('generated documents (synthesised from real lines): kernel, per-line byte path and general path agree', () => {
+  // Real lines: a Tomcat 8.0 day (stack traces, JSP errors, deployments) and cluster records.
+  const real = readFileSync(join(PUBLIC, 'isaiasa-tomcat8.0.33-tomcat0-catalina.2019-05-21.log'), 'utf8').split('\n').slice(0, 400);
+  const cluster = [
+    '26-Nov-2026 15:07:35.775 INFO [Tribes-Task-Receiver[Catalina-Channel]-1] org.apache.catalina.ha.tcp.SimpleTcpCluster.memberAdded Replication member added:[org.apache.catalina.tribes.membership.MemberImpl[tcp://{127, 0, 0, 12}:4000,{127, 0, 0, 12},4000, alive=1013, securePort=-1, UDP Port=-1, id={-40 -13 64 -77 -53 -77 76 -3 -76 -24 -66 59 -39 -64 -34 -64 }, payload={}, command={}, domain={}]]',
+    '26-Nov-2026 15:07:36.016 INFO [main] org.apache.catalina.ha.session.DeltaManager.getAllClusterSessions Manager [localhost#/clusterapp], requesting session state from [org.apache.catalina.tribes.membership.MemberImpl[tcp://{127, 0, 0, 12}:4000,{127, 0, 0, 12},4000, alive=1254, securePort=-1, UDP Port=-1, id={-40 -13 64 -77 -53 -77 76 -3 -76 -24 -66 59 -39 -64 -34 -64 }, payload={}, command={}, domain={}]]. This operation will timeout if no session state has been received within [60] seconds.',
+    '26-Nov-2026 15:07:36.170 INFO [main] org.apache.catalina.startup.Catalina.start Server startup in [2201] milliseconds',
+  ];
+  // Edits that move a line across the kernel's decisions: whitespace kinds, control and non-ASCII
+  // bytes, brackets and dots, \r, a cut timestamp, a foreign first byte.
+  const edits = ['\t', ' ', '\u00a0', '\u2003', '\u0001', '\u007f', '\u00e9', ']', '[', '] ', '.', '\r', 'A', '1', '{', '<'];
+  const line = fc.oneof(
+    fc.constantFrom(...real, ...cluster),
+    fc.tuple(fc.constantFrom(...real, ...cluster), fc.nat(300), fc.constantFrom(...edits), fc.boolean()).map(([l, at, e, replace]) => {
+      const i = Math.min(at, l.length);
+      return l.slice(0, i) + e + l.slice(replace ? i + 1 : i);
+    }),
+  );
+  test('property', () => {
+    fc.assert(
+      fc.property(
+        fc.array(line, { minLength: 1, maxLength: 120 }),
+        fc.constantFrom(1 << 20, 4096, 61, 7),
+        fc.constantFrom(1 << 20, 200, 64),
+        fc.boolean(),
+        (lines, chunk, maxLine, crlf) => {
+          // A real head so that the format is decided as OneLineFormatter before the generated lines.
+          const head = real.slice(0, 60).join('\n') + '\n';
+          const data = Buffer.from(head + lines.join(crlf ? '\r\n' : '\n') + '\n');
+          const slow = run(data, chunk, maxLine, false, false);
+          const perLine = run(data, chunk, maxLine, true, false);
+          const scanned = run(data, chunk, maxLine, true, true);
+          expect(scanned.scanning).toBe(true);
+          expect(perLine.stats).toEqual(slow.stats);
+          expect(scanned.stats).toEqual(slow.stats);
+          expect(scanned.events).toEqual(slow.events);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
