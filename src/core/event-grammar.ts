@@ -78,6 +78,11 @@ export interface CompiledTemplate {
    * `manager {0}` and the 8.5.15+ `manager [{0}]`), the more specific one is tried first.
    */
   specificity: number;
+  /**
+   * The template's longest literal piece ('' when it has none): a message without it cannot match
+   * (literals hold no white space and are compared exactly), so the recogniser skips the template.
+   */
+  needle: string;
 }
 
 export interface EventSample {
@@ -532,6 +537,7 @@ function compileTemplate(o: {
     constants: { ...(ev.constants ?? {}), ...(raw.constants ?? {}) },
     prefix: prefix.replace(SPACE_RUN, ' '),
     specificity,
+    needle: pieces.reduce((best, q) => (q.literal !== undefined && q.literal.length > best.length ? q.literal : best), ''),
   };
 }
 

@@ -82,6 +82,7 @@ export function createEventRecogniser(grammars: CompiledEventGrammar[]): EventRe
   function matchFirst(msg: string): { template: CompiledTemplate; fields: Record<string, unknown> } | undefined {
     if (msg.length > MAX_MESSAGE) return undefined;
     for (const t of candidates(msg)) {
+      if (!msg.includes(t.needle)) continue; // cheaper than the template's regexes
       const fields = matchTemplate(t, msg);
       if (fields) return { template: t, fields };
     }
