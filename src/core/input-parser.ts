@@ -241,9 +241,7 @@ export class InputParser {
         at = windowEnd;
         continue;
       }
-      const region = chunk.subarray(at, last + 1);
-      if (isUtf8(region)) this.scanRegion(region);
-      else this.framer.push(region); // the framer marks the lines that are not UTF-8
+      this.scanRegion(chunk.subarray(at, last + 1));
       at = last + 1;
     }
   }
@@ -260,9 +258,13 @@ export class InputParser {
     let next = 0;
     let nextAt = 0;
     kernel.load(region);
-    let from = 0;
-    while (from < region.length) {
-      const r = kernel.scan(from, max);
+    let r = kernel.scan(0, max);
+    // Lines are decoded as UTF-8 from here on: unless the kernel saw only ASCII, check the region.
+    if (!(r.ascii && r.resume === region.length) && !isUtf8(region)) {
+      this.framer.push(region); // the framer marks the lines that are not UTF-8
+      return;
+    }
+    for (;;) {
       const e = r.entries;
       const n = r.count * 4;
       for (let i = 0; i < n; i += 4) {
@@ -291,7 +293,8 @@ export class InputParser {
         this.onBytesLine(region, start, end, flags);
       }
       lines += r.lines;
-      from = r.resume;
+      if (r.resume >= region.length) break;
+      r = kernel.scan(r.resume, max); // the reports filled up: go on from where it stopped
     }
     if (lines > next) this.bulkLines(region, nextAt, region.length, lines - next, baseLine + next, baseOffset);
     this.framer.advance(region.length, lines, truncated);

@@ -13,7 +13,20 @@ function pad(n: number, width: number): string {
  */
 export function isoWithOffset(epochMs: number, offsetMin: number): string {
   const off = Math.round(offsetMin);
-  const d = new Date(epochMs + off * 60_000);
+  const local = epochMs + off * 60_000;
+  const second = Math.floor(local / 1000);
+  // Events come in bursts within a second: the text up to the milliseconds is reused.
+  if (second !== last.second || off !== last.off) {
+    const text = render(local, off);
+    last = { second, off, head: text.slice(0, text.length - 9), tail: text.slice(text.length - 6) };
+  }
+  return last.head + pad(local - second * 1000, 3) + last.tail;
+}
+
+let last = { second: Number.NaN, off: Number.NaN, head: '', tail: '' };
+
+function render(local: number, off: number): string {
+  const d = new Date(local);
   const y = d.getUTCFullYear();
   const year = y >= 0 && y <= 9999 ? pad(y, 4) : (y < 0 ? '-' : '+') + pad(Math.abs(y), 6);
   const sign = off < 0 ? '-' : '+';

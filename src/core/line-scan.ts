@@ -34,6 +34,8 @@ export interface ScanResult {
   resume: number;
   /** Lines finished by this call. */
   lines: number;
+  /** The call saw no byte >= 0x80 (its lines are ASCII, so valid UTF-8). */
+  ascii: boolean;
 }
 
 // The few WebAssembly API types used here (the ES lib of this project has none; DOM's is not loaded).
@@ -53,6 +55,7 @@ interface KernelExports {
   memory: WasmMemory;
   resume: WasmGlobal;
   lines: WasmGlobal;
+  ascii: WasmGlobal;
   scan(s: number, end: number, out: number, cap: number, tbl: number, sigLen: number, maxLine: number): number;
 }
 
@@ -70,8 +73,8 @@ const OUT_AT = align(TABLES_AT + TABLES_SIZE, 16);
 /** Reports per call: 4 Ki lines of 16 bytes. */
 const OUT_CAP = 4096;
 const DATA_AT = align(OUT_AT + OUT_CAP * 16, 64);
-/** Read slack after a region: the kernel loads 16 bytes at a time. */
-const SLACK = 16;
+/** Readable bytes after a region: the kernel loads 32 at a time and the logger test reads ahead. */
+const SLACK = 64;
 const PAGE = 64 * 1024;
 
 /** The kernel's byte classes: JavaScript's `\s` on UTF-8 bytes, and the OneLine pattern's punctuation. */
@@ -147,7 +150,7 @@ export class LineScanKernel {
     this.grow(DATA_AT + SLACK);
     new Uint8Array(this.k.memory.buffer).set(plan.tables, TABLES_AT);
     this.sigLen = plan.signatureLength;
-    this.result = { entries: new Int32Array(this.k.memory.buffer, OUT_AT, OUT_CAP * 4), count: 0, resume: 0, lines: 0 };
+    this.result = { entries: new Int32Array(this.k.memory.buffer, OUT_AT, OUT_CAP * 4), count: 0, resume: 0, lines: 0, ascii: false };
   }
 
   /** A kernel for `plan`, or undefined where WebAssembly SIMD is not available. */
@@ -205,6 +208,7 @@ export class LineScanKernel {
     r.count = count;
     r.resume = (k.resume.value as number) - base;
     r.lines = k.lines.value as number;
+    r.ascii = k.ascii.value === 1;
     return r;
   }
 

@@ -17,8 +17,8 @@
 ;; or `a.` followed by `h` or `t` (o(rg)?.a(pache)?.c(atalina)?.(ha|tribes|t|h.x).); a lifecycle
 ;; logger's simple name has its (length, first byte) marked in the names table.
 ;;
-;; Memory is owned by the caller: the region at [s, end), end - 1 a newline, 16 readable bytes
-;; after end; the reports at `out`, four i32 per line: start, newline position, index of the line
+;; Memory is owned by the caller: the region at [s, end), end - 1 a newline, 64 readable bytes
+;; after end (blocks of 32 are loaded, and the logger test reads up to 24 bytes ahead); the reports at `out`, four i32 per line: start, newline position, index of the line
 ;; in this call, code; and at `tbl`:
 ;;   +0      256 first-byte bits: 1 check the signature, 2 report the line
 ;;   +256    names table: 64 rows (simple-name length, 63 for longer) of 256 (first byte)
@@ -28,7 +28,7 @@
 ;;           words as little-endian i32 (64)
 ;;   +17160  byte classes (256): 0 other, 1 ASCII whitespace but the space, 2 the space, 3 the
 ;;           dot, 4 a bracket, 5 a lead byte of a non-ASCII \s character
-;; Newlines, the signature, `]` and the logger word's end are found 16 bytes at a time (SIMD
+;; Newlines (32 bytes a turn), the signature, `]` and the logger word's end are found 16 bytes at a time (SIMD
 ;; compares and bitmasks); the rest is inline scalar code (the V8 of Node 20 does not inline
 ;; WebAssembly calls, so nothing runs per byte through a call).
 
@@ -38,6 +38,8 @@
   (global $resume (export "resume") (mut i32) (i32.const 0))
   ;; Lines finished by the last call.
   (global $lines (export "lines") (mut i32) (i32.const 0))
+  ;; 1 when the last call loaded no byte >= 0x80 (its lines are ASCII, hence valid UTF-8).
+  (global $ascii (export "ascii") (mut i32) (i32.const 0))
 
   ;; 1 when the line at $s fits the signature and holds a listed month word (the caller checked
   ;; that the line is at least $sigLen bytes long).
@@ -64,49 +66,48 @@
       (br_if $next (i32.lt_u (local.get $list) (local.get $count))))
     (i32.const 0))
 
-  ;; 2 when the logger at [$q, $le) may be a cluster or lifecycle logger, else 1.
-  (func $interest (param $q i32) (param $le i32) (param $tbl i32) (result i32)
-    (local $j i32) (local $b i32) (local $simple i32) (local $len i32)
+;; 2 when the logger at [$q, $le) may be a cluster or lifecycle logger, else 1. $simple is
+  ;; where its simple name begins (after its last dot).
+  (func $interest (param $q i32) (param $le i32) (param $simple i32) (param $tbl i32) (result i32)
+    (local $len i32) (local $i i32)
     ;; lifecycle: the simple name's (length, first byte)
-    (local.set $simple (local.get $le))
-    (block $found
-      (loop $back
-        (br_if $found (i32.le_u (local.get $simple) (local.get $q)))
-        (br_if $found (i32.eq (i32.load8_u (i32.sub (local.get $simple) (i32.const 1))) (i32.const 0x2e)))
-        (local.set $simple (i32.sub (local.get $simple) (i32.const 1)))
-        (br $back)))
     (local.set $len (i32.sub (local.get $le) (local.get $simple)))
-    (if (i32.eqz (local.get $len)) (then (return (i32.const 2)))) ;; no simple name: JavaScript decides
     (if (i32.gt_u (local.get $len) (i32.const 63)) (then (local.set $len (i32.const 63))))
     (if (i32.load8_u offset=256 (i32.add (i32.add (local.get $tbl) (i32.shl (local.get $len) (i32.const 8)))
                                          (i32.load8_u (local.get $simple))))
       (then (return (i32.const 2))))
-    ;; cluster: o... with (c|a).(h|t) inside
-    (if (i32.ne (i32.load8_u (local.get $q)) (i32.const 0x6f)) (then (return (i32.const 1))))
-    (local.set $j (i32.add (local.get $q) (i32.const 1)))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (i32.add (local.get $j) (i32.const 1)) (local.get $le)))
-        (if (i32.eq (i32.load8_u (local.get $j)) (i32.const 0x2e))
-          (then
-            (local.set $b (i32.load8_u (i32.sub (local.get $j) (i32.const 1))))
-            (if (i32.or (i32.eq (local.get $b) (i32.const 0x63)) (i32.eq (local.get $b) (i32.const 0x61)))
-              (then
-                (local.set $b (i32.load8_u offset=1 (local.get $j)))
-                (if (i32.or (i32.eq (local.get $b) (i32.const 0x68)) (i32.eq (local.get $b) (i32.const 0x74)))
-                  (then (return (i32.const 2))))))))
-        (local.set $j (i32.add (local.get $j) (i32.const 1)))
-        (br $next)))
+    ;; cluster: o(rg)?.a(pache)?.c(atalina)?. then h or t
+    (local.set $i (local.get $q))
+    (if (i32.ne (i32.load8_u (local.get $i)) (i32.const 0x6f)) (then (return (i32.const 1)))) ;; o
+    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+    (if (i32.eq (i32.load16_u (local.get $i)) (i32.const 0x6772)) ;; rg
+      (then (local.set $i (i32.add (local.get $i) (i32.const 2)))))
+    (if (i32.ne (i32.load16_u (local.get $i)) (i32.const 0x612e)) (then (return (i32.const 1)))) ;; .a
+    (local.set $i (i32.add (local.get $i) (i32.const 2)))
+    (if (i32.and (i32.eq (i32.load (local.get $i)) (i32.const 0x68636170)) ;; pach
+                 (i32.eq (i32.load8_u offset=4 (local.get $i)) (i32.const 0x65))) ;; e
+      (then (local.set $i (i32.add (local.get $i) (i32.const 5)))))
+    (if (i32.ne (i32.load16_u (local.get $i)) (i32.const 0x632e)) (then (return (i32.const 1)))) ;; .c
+    (local.set $i (i32.add (local.get $i) (i32.const 2)))
+    (if (i32.and (i32.eq (i32.load (local.get $i)) (i32.const 0x6c617461)) ;; atal
+                 (i32.and (i32.eq (i32.load16_u offset=4 (local.get $i)) (i32.const 0x6e69)) ;; in
+                          (i32.eq (i32.load8_u offset=6 (local.get $i)) (i32.const 0x61)))) ;; a
+      (then (local.set $i (i32.add (local.get $i) (i32.const 7)))))
+    (if (i32.ne (i32.load8_u (local.get $i)) (i32.const 0x2e)) (then (return (i32.const 1)))) ;; .
+    (local.set $len (i32.load8_u offset=1 (local.get $i)))
+    (if (i32.or (i32.eq (local.get $len) (i32.const 0x68)) (i32.eq (local.get $len) (i32.const 0x74))) ;; h t
+      (then (return (i32.const 2))))
     (i32.const 1))
 
-  ;; After "] " at $q: the code when LOGGER.METHOD( |$) follows, -1 when it does not (the thread
+    ;; After "] " at $q: the code when LOGGER.METHOD( |$) follows, -1 when it does not (the thread
   ;; goes on to a later "] "), 2 when a byte here is not decided.
   (func $loggerAt (param $q i32) (param $e i32) (param $tbl i32) (result i32)
     (local $w i32) (local $v v128) (local $stop i32) (local $dots i32) (local $brackets i32)
     (local $lim i32) (local $k i32) (local $below i32) (local $lastDot i32) (local $firstBracket i32)
-    (local $wordEnd i32) (local $b i32) (local $space i32)
+    (local $wordEnd i32) (local $b i32) (local $space i32) (local $prevDot i32) (local $hi i32) (local $rest i32)
     (local.set $w (local.get $q))
     (local.set $lastDot (i32.const -1))
+    (local.set $prevDot (i32.const -1))
     (local.set $firstBracket (i32.const -1))
     (block $ended
       (loop $block
@@ -129,8 +130,15 @@
             (local.set $below (i32.sub (i32.shl (i32.const 1) (local.get $k)) (i32.const 1)))
             (local.set $dots (i32.and (local.get $dots) (local.get $below)))
             (local.set $brackets (i32.and (local.get $brackets) (local.get $below)))))
+        ;; the last two dots so far: the logger ends at the last, its simple name starts after the other
         (if (local.get $dots)
-          (then (local.set $lastDot (i32.sub (i32.add (local.get $w) (i32.const 31)) (i32.clz (local.get $dots))))))
+          (then
+            (local.set $hi (i32.sub (i32.const 31) (i32.clz (local.get $dots))))
+            (local.set $rest (i32.xor (local.get $dots) (i32.shl (i32.const 1) (local.get $hi))))
+            (if (local.get $rest)
+              (then (local.set $prevDot (i32.sub (i32.add (local.get $w) (i32.const 31)) (i32.clz (local.get $rest)))))
+              (else (local.set $prevDot (local.get $lastDot))))
+            (local.set $lastDot (i32.add (local.get $w) (local.get $hi)))))
         (if (i32.and (i32.ne (local.get $brackets) (i32.const 0)) (i32.lt_s (local.get $firstBracket) (i32.const 0)))
           (then (local.set $firstBracket (i32.add (local.get $w) (i32.ctz (local.get $brackets))))))
         (if (local.get $stop)
@@ -152,7 +160,9 @@
             (i32.lt_s (local.get $lastDot) (i32.sub (local.get $wordEnd) (i32.const 1)))
             (i32.or (i32.lt_s (local.get $firstBracket) (i32.const 0))
                     (i32.gt_s (local.get $firstBracket) (local.get $lastDot)))))
-      (then (return (call $interest (local.get $q) (local.get $lastDot) (local.get $tbl)))))
+      (then (return (call $interest (local.get $q) (local.get $lastDot)
+        (select (i32.add (local.get $prevDot) (i32.const 1)) (local.get $q) (i32.ge_s (local.get $prevDot) (local.get $q)))
+        (local.get $tbl)))))
     (i32.const -1))
 
   ;; The code of a line ending at $e that fits the signature; $i is where the level begins.
@@ -199,9 +209,14 @@
     (param $tbl i32) (param $sigLen i32) (param $maxLine i32)
     (result i32)
     (local $p i32) (local $mask i32) (local $nl i32) (local $e i32) (local $n i32) (local $lines i32)
-    (local $t i32) (local $code i32)
+    (local $t i32) (local $code i32) (local $v v128) (local $v2 v128) (local $acc v128)
     (local.set $p (local.get $s))
-    (local.set $mask (i8x16.bitmask (i8x16.eq (v128.load (local.get $p)) (i8x16.splat (i32.const 10)))))
+    (local.set $v (v128.load (local.get $p)))
+    (local.set $v2 (v128.load offset=16 (local.get $p)))
+    (local.set $acc (v128.or (local.get $v) (local.get $v2)))
+    (local.set $mask (i32.or
+      (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 10))))
+      (i32.shl (i8x16.bitmask (i8x16.eq (local.get $v2) (i8x16.splat (i32.const 10)))) (i32.const 16))))
     (block $done
       (loop $line
         ;; the line's newline: the lowest bit left in this block's mask, else the next block's
@@ -209,9 +224,14 @@
         (block $found
           (loop $blocks
             (br_if $found (local.get $mask))
-            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (local.set $p (i32.add (local.get $p) (i32.const 32)))
             (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
-            (local.set $mask (i8x16.bitmask (i8x16.eq (v128.load (local.get $p)) (i8x16.splat (i32.const 10)))))
+            (local.set $v (v128.load (local.get $p)))
+            (local.set $v2 (v128.load offset=16 (local.get $p)))
+            (local.set $acc (v128.or (local.get $acc) (v128.or (local.get $v) (local.get $v2))))
+            (local.set $mask (i32.or
+              (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 10))))
+              (i32.shl (i8x16.bitmask (i8x16.eq (local.get $v2) (i8x16.splat (i32.const 10)))) (i32.const 16))))
             (br $blocks)))
         (local.set $nl (i32.add (local.get $p) (i32.ctz (local.get $mask))))
         (br_if $done (i32.ge_u (local.get $nl) (local.get $end))) ;; slack bytes, not the region
@@ -250,5 +270,6 @@
         (br $line)))
     (global.set $resume (local.get $s))
     (global.set $lines (local.get $lines))
+    (global.set $ascii (i32.eqz (i8x16.bitmask (local.get $acc))))
     (local.get $n))
 )

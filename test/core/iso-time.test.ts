@@ -17,3 +17,17 @@ describe('isoWithOffset', () => {
     for (const off of [-720, -90, 0, 45, 600, 840]) expect(Date.parse(isoWithOffset(t, off))).toBe(t);
   });
 });
+
+it('reuses the text of the same second only for that second and offset', () => {
+  // Neighbouring instants across second, day and year boundaries, before 1970 too, in both zones.
+  const base = [Date.UTC(2026, 11, 31, 23, 59, 59, 998), Date.UTC(1969, 11, 31, 23, 59, 59, 999), 0, -1];
+  for (const b of base) {
+    for (const d of [0, 1, 2, 999, 1000, 1001, -1, -1000]) {
+      for (const off of [0, 60, -570, 0]) {
+        const t = b + d;
+        expect(Date.parse(isoWithOffset(t, off))).toBe(t);
+        expect(isoWithOffset(t, off).slice(-6)).toBe(`${off < 0 ? '-' : '+'}${String(Math.floor(Math.abs(off) / 60)).padStart(2, '0')}:${String(Math.abs(off) % 60).padStart(2, '0')}`);
+      }
+    }
+  }
+});
