@@ -109,3 +109,79 @@ export async function parseFile(input: InputFile, opts: ParseFileOptions, onByte
   const events = (await reader.next()) ?? [];
   return { input, stats: reader.stats, events, error: reader.error };
 }
+
+/** Events an `AheadReader` parses ahead of the merge, at most. */
+export const AHEAD_EVENTS = 4096;
+
+/**
+ * An in-process reader that parses ahead while the merge waits for another source (a worker's
+ * batch): without it, this thread would sit idle until the worker's first events arrive, then parse
+ * its own share only as the merge asks. Parses chunk by chunk, yielding to the event loop between
+ * chunks (worker replies must get through), and stops at AHEAD_EVENTS waiting events.
+ */
+export class AheadReader implements EventReader {
+  private readonly ready: ClusterEvent[][] = [];
+  private readyEvents = 0;
+  private ended = false;
+  private pumping = false;
+  private failure: unknown;
+  private waiter: (() => void) | undefined;
+
+  constructor(private readonly inner: FileEventReader) {}
+
+  get stats(): InputStats {
+    return this.inner.stats;
+  }
+
+  get error(): LensError | undefined {
+    return this.inner.error;
+  }
+
+  /** Starts parsing ahead (also started by the first `next`). */
+  start(): this {
+    void this.pump();
+    return this;
+  }
+
+  async next(): Promise<ClusterEvent[] | undefined> {
+    for (;;) {
+      if (this.failure !== undefined) throw this.failure;
+      const b = this.ready.shift();
+      if (b) {
+        this.readyEvents -= b.length;
+        void this.pump();
+        return b;
+      }
+      if (this.ended) return undefined;
+      void this.pump();
+      await new Promise<void>((resolve) => (this.waiter = resolve));
+    }
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (!this.ended && this.readyEvents < AHEAD_EVENTS) {
+        const b = await this.inner.next();
+        if (b) {
+          this.ready.push(b);
+          this.readyEvents += b.length;
+        } else this.ended = true;
+        this.wake();
+        await new Promise<void>((resolve) => setImmediate(resolve)); // let worker replies in
+      }
+    } catch (err) {
+      this.failure = err;
+      this.wake();
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private wake(): void {
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.();
+  }
+}

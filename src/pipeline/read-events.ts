@@ -9,7 +9,7 @@ import { mergeBatches, type EventBatches } from '../core/merge-events.js';
 import { emptyInputStats, type ClusterEvent, type InputStats } from '../core/types.js';
 import { loadGrammarsSync, type Grammars } from '../io/grammar-files.js';
 import { expandInputs, type InputFile } from '../io/inputs.js';
-import { FileEventReader, type EventReader, type ParsedFile } from './parse-file.js';
+import { AheadReader, FileEventReader, type EventReader, type ParsedFile } from './parse-file.js';
 import { sizeOf, WorkerPool, workerCount } from './parallel.js';
 import { selectNodeFiles, type NodeFiles } from './select-files.js';
 import { parserOptions, validateReadOptions, type ReadOptions } from './options.js';
@@ -84,15 +84,15 @@ export async function streamEvents(paths: string | string[], options: ReadOption
   const bothKinds = (l: number[]): boolean => l.some((i) => inputs[i].kind === 'console') && l.some((i) => inputs[i].kind === 'dated');
   const files: ParsedFile[] = inputs.map((input) => ({ input, stats: emptyInputStats(input.path, input.node), events: [] }));
 
-  // Several large files: worker threads (one per core), each parsing whole nodes or whole files.
-  const wanted = opts.grammarSet ? 0 : await workerCount(inputs);
+  // Several large files: worker threads, each parsing whole nodes or whole files, and this thread
+  // parsing its own share (slot `workers`).
   const units = [...byNode.values()].flatMap((l) => (bothKinds(l) ? l.map((i) => [i]) : [l]));
-  const count = Math.min(wanted, units.length);
+  const workers = Math.min(opts.grammarSet ? 0 : await workerCount(inputs), units.length - 1);
   const assigned = new Array<number>(inputs.length).fill(0);
   let pool: WorkerPool | undefined;
-  if (count > 0) {
-    // Largest unit first, to the least loaded worker.
-    const load = new Array<number>(count).fill(0);
+  if (workers > 0) {
+    // Largest unit first, to the least loaded slot; this thread's slot is the last.
+    const load = new Array<number>(workers + 1).fill(0);
     const bytes = (u: number[]): number => u.reduce((n, i) => n + sizes[i], 0);
     for (const u of [...units].sort((a, b) => bytes(b) - bytes(a))) {
       const w = load.indexOf(Math.min(...load));
@@ -100,10 +100,12 @@ export async function streamEvents(paths: string | string[], options: ReadOption
       for (const i of u) assigned[i] = w;
     }
     const { formats: _f, events: _e, stdin: _s, ...rest } = parseOpts;
-    pool = new WorkerPool(count, { ...rest, grammars: opts.grammars ?? [] }, onBytes);
+    pool = new WorkerPool(workers, { ...rest, grammars: opts.grammars ?? [] }, onBytes);
   }
+  const inProcess = (i: number): FileEventReader => new FileEventReader(inputs[i], parseOpts, 1, (b) => onBytes(inputs[i], b));
+  // With workers, this thread's share parses ahead while the merge waits for them.
   const reader = (i: number): EventReader =>
-    pool ? pool.open(inputs[i], assigned[i]) : new FileEventReader(inputs[i], parseOpts, 1, (b) => onBytes(inputs[i], b));
+    !pool ? inProcess(i) : assigned[i] < workers ? pool.open(inputs[i], assigned[i]) : new AheadReader(inProcess(i)).start();
   const finish = (i: number, r: EventReader): void => {
     files[i].stats = r.stats;
     files[i].error = r.error;
