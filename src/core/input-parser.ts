@@ -23,7 +23,7 @@ import { matchInto, type CompiledFormat, type CompiledPattern, type MatchFields 
 import { createRecordAssembler } from './record-assembler.js';
 import { isUtf8 } from 'node:buffer';
 import { CR, decodeLine, LINE_INVALID_UTF8, LINE_TRUNCATED, LineFramer, NEWLINE } from './line-framer.js';
-import { createScanPlan, LineScanKernel, SCAN_COUNTED_START } from './line-scan.js';
+import { createScanPlan, LineScanKernel, REPORT_INTS, SCAN_COUNTED_START } from './line-scan.js';
 import { isoWithOffset } from './iso-time.js';
 import { emptyInputStats, type ClusterEvent, type InputStats, type Line, type LogRecord } from './types.js';
 
@@ -266,18 +266,24 @@ export class InputParser {
     }
     for (;;) {
       const e = r.entries;
-      const n = r.count * 4;
-      for (let i = 0; i < n; i += 4) {
+      const n = r.count * REPORT_INTS;
+      for (let i = 0; i < n; i += REPORT_INTS) {
         const start = e[i];
         const nl = e[i + 1];
         const index = lines + e[i + 2];
         if (index > next) this.bulkLines(region, nextAt, start, index - next, baseLine + next, baseOffset);
-        next = index + 1;
-        nextAt = nl + 1;
         if (e[i + 3] === SCAN_COUNTED_START) {
+          // A run of records that cannot yield events: each further start closes the record before.
           this.countedStart();
+          const last = lines + e[i + 6];
+          this.stats.records += e[i + 4];
+          this.stats.recordLines += last - index;
+          next = last + 1;
+          nextAt = e[i + 5] + 1;
           continue;
         }
+        next = index + 1;
+        nextAt = nl + 1;
         let end = nl;
         let flags = 0;
         if (end - start > max) {

@@ -24,8 +24,10 @@ export const SCAN_COUNTED_START = 1;
 export const SCAN_CLASSIFY = 2;
 
 /**
- * The reports of one `scan` call: `count` lines at `entries[4k]` start, `[4k+1]` newline, `[4k+2]`
- * line index within the call, `[4k+3]` code.
+ * The reports of one `scan` call, REPORT_INTS each: at `entries[8k]` the line's start, `+1` its
+ * newline, `+2` its index within the call, `+3` its code; for a run of counted starts (code 1 with
+ * only unreported lines between them) `+4` the further starts, `+5` and `+6` the last one's newline
+ * and index (0, and the line's own, when it is alone).
  */
 export interface ScanResult {
   entries: Int32Array;
@@ -70,9 +72,10 @@ const CLASS_OFFSET = WORD_OFFSET + 8 + MAX_WORDS * 4;
 const TABLES_SIZE = CLASS_OFFSET + 256;
 const MAX_SIGNATURE = 128;
 const OUT_AT = align(TABLES_AT + TABLES_SIZE, 16);
-/** Reports per call: 4 Ki lines of 16 bytes. */
+/** Reports per call: 4 Ki of 32 bytes. */
 const OUT_CAP = 4096;
-const DATA_AT = align(OUT_AT + OUT_CAP * 16, 64);
+export const REPORT_INTS = 8;
+const DATA_AT = align(OUT_AT + OUT_CAP * REPORT_INTS * 4, 64);
 /** Readable bytes after a region: the kernel loads 32 at a time and the logger test reads ahead. */
 const SLACK = 64;
 const PAGE = 64 * 1024;
@@ -150,7 +153,7 @@ export class LineScanKernel {
     this.grow(DATA_AT + SLACK);
     new Uint8Array(this.k.memory.buffer).set(plan.tables, TABLES_AT);
     this.sigLen = plan.signatureLength;
-    this.result = { entries: new Int32Array(this.k.memory.buffer, OUT_AT, OUT_CAP * 4), count: 0, resume: 0, lines: 0, ascii: false };
+    this.result = { entries: new Int32Array(this.k.memory.buffer, OUT_AT, OUT_CAP * REPORT_INTS), count: 0, resume: 0, lines: 0, ascii: false };
   }
 
   /** A kernel for `plan`, or undefined where WebAssembly SIMD is not available. */
@@ -199,11 +202,12 @@ export class LineScanKernel {
     const r = this.result;
     const base = this.regionAt;
     const count = k.scan(base + from, base + this.regionLength, OUT_AT, OUT_CAP, TABLES_AT, this.sigLen, maxLine);
-    if (r.entries.buffer !== k.memory.buffer) r.entries = new Int32Array(k.memory.buffer, OUT_AT, OUT_CAP * 4); // grown since
+    if (r.entries.buffer !== k.memory.buffer) r.entries = new Int32Array(k.memory.buffer, OUT_AT, OUT_CAP * REPORT_INTS); // grown since
     const e = r.entries;
-    for (let i = 0; i < count * 4; i += 4) {
+    for (let i = 0; i < count * REPORT_INTS; i += REPORT_INTS) {
       e[i] -= base;
       e[i + 1] -= base;
+      e[i + 5] -= base;
     }
     r.count = count;
     r.resume = (k.resume.value as number) - base;

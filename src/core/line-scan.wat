@@ -17,9 +17,13 @@
 ;; or `a.` followed by `h` or `t` (o(rg)?.a(pache)?.c(atalina)?.(ha|tribes|t|h.x).); a lifecycle
 ;; logger's simple name has its (length, first byte) marked in the names table.
 ;;
+;; Consecutive code-1 lines (with only unreported lines between them) make one report: a run.
+;;
 ;; Memory is owned by the caller: the region at [s, end), end - 1 a newline, 64 readable bytes
-;; after end (blocks of 32 are loaded, and the logger test reads up to 24 bytes ahead); the reports at `out`, four i32 per line: start, newline position, index of the line
-;; in this call, code; and at `tbl`:
+;; after end (blocks of 32 are loaded, and the logger test reads up to 24 bytes ahead); the reports
+;; at `out`, eight i32 each: the line's start, its newline position, its index in this call, its
+;; code, then for a run the further starts in it, the last one's newline position and index (for a
+;; single line: 0, its own newline and index), one unused; and at `tbl`:
 ;;   +0      256 first-byte bits: 1 check the signature, 2 report the line
 ;;   +256    names table: 64 rows (simple-name length, 63 for longer) of 256 (first byte)
 ;;   +16640  signature low bytes (128), +16768 signature spans (128): byte - low <= span;
@@ -210,6 +214,8 @@
     (result i32)
     (local $p i32) (local $mask i32) (local $nl i32) (local $e i32) (local $n i32) (local $lines i32)
     (local $t i32) (local $code i32) (local $v v128) (local $v2 v128) (local $acc v128)
+    ;; the last report, while it is a counted start with no other report after it (else 0)
+    (local $run i32)
     (local.set $p (local.get $s))
     (local.set $v (v128.load (local.get $p)))
     (local.set $v2 (v128.load offset=16 (local.get $p)))
@@ -257,12 +263,23 @@
               (then (local.set $code (i32.const 2))))))
         (if (local.get $code)
           (then
-            (i32.store (local.get $out) (local.get $s))
-            (i32.store offset=4 (local.get $out) (local.get $nl))
-            (i32.store offset=8 (local.get $out) (local.get $lines))
-            (i32.store offset=12 (local.get $out) (local.get $code))
-            (local.set $out (i32.add (local.get $out) (i32.const 16)))
-            (local.set $n (i32.add (local.get $n) (i32.const 1)))))
+            (if (i32.and (i32.eq (local.get $code) (i32.const 1)) (i32.ne (local.get $run) (i32.const 0)))
+              (then
+                ;; one more counted start in the run: the report before grows
+                (i32.store offset=16 (local.get $run) (i32.add (i32.load offset=16 (local.get $run)) (i32.const 1)))
+                (i32.store offset=20 (local.get $run) (local.get $nl))
+                (i32.store offset=24 (local.get $run) (local.get $lines)))
+              (else
+                (i32.store (local.get $out) (local.get $s))
+                (i32.store offset=4 (local.get $out) (local.get $nl))
+                (i32.store offset=8 (local.get $out) (local.get $lines))
+                (i32.store offset=12 (local.get $out) (local.get $code))
+                (i32.store offset=16 (local.get $out) (i32.const 0))
+                (i32.store offset=20 (local.get $out) (local.get $nl))
+                (i32.store offset=24 (local.get $out) (local.get $lines))
+                (local.set $run (select (local.get $out) (i32.const 0) (i32.eq (local.get $code) (i32.const 1))))
+                (local.set $out (i32.add (local.get $out) (i32.const 32)))
+                (local.set $n (i32.add (local.get $n) (i32.const 1)))))))
         (local.set $lines (i32.add (local.get $lines) (i32.const 1)))
         (local.set $s (i32.add (local.get $nl) (i32.const 1)))
         (br_if $done (i32.ge_u (local.get $s) (local.get $end)))

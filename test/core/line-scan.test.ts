@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { createStartMatcher, LoggerFilter } from '../../src/core/cluster-prefilter.js';
 import { InputParser } from '../../src/core/input-parser.js';
-import { createScanPlan, LineScanKernel, type ScanPlan } from '../../src/core/line-scan.js';
+import { createScanPlan, LineScanKernel, REPORT_INTS, type ScanPlan } from '../../src/core/line-scan.js';
 import type { ClusterEvent } from '../../src/core/types.js';
 import { loadGrammarsSync } from '../../src/io/grammar-files.js';
 import { PUBLIC } from '../helpers/corpus.js';
@@ -31,7 +31,11 @@ function codes(text: string, maxLine = 1 << 20, p = plan()): number[] {
   let lines = 0;
   for (let from = 0; from < region.length; ) {
     const r = kernel.scan(from, maxLine);
-    for (let i = 0; i < r.count; i++) out[lines + r.entries[4 * i + 2]] = r.entries[4 * i + 3];
+    for (let i = 0; i < r.count; i++) {
+      const at = REPORT_INTS * i;
+      out[lines + r.entries[at + 2]] = r.entries[at + 3];
+      if (r.entries[at + 4] > 0) out[lines + r.entries[at + 6]] = -r.entries[at + 4]; // a run: its last start, minus the run's further starts
+    }
     lines += r.lines;
     from = r.resume;
   }
@@ -74,9 +78,17 @@ describe('codes', () => {
     expect(codes('x'.repeat(40) + '\nshort\n', 32)).toEqual([2, 0]);
   });
 
+  test('counted starts with only unreported lines between them are one report (a run)', () => {
+    const counted = '26-Nov-2026 15:07:30.490 INFO [main] com.example.App.run tick\ncontinued\n';
+    const cluster = '26-Nov-2026 15:07:30.490 INFO [main] org.apache.catalina.ha.tcp.SimpleTcpCluster.x y\n';
+    // run of 3 (reported at its first start; its last start carries -2), a cluster line, a run of 1
+    expect(codes(counted.repeat(3) + cluster + counted)).toEqual([1, 0, 0, 0, -2, 0, 2, 1, 0]);
+  });
+
   test('more reports than one call holds: the scan resumes where it stopped', () => {
-    const line = '26-Nov-2026 15:07:30.490 INFO [main] com.example.App.run tick\ncontinued\n';
-    expect(codes(line.repeat(10_000))).toEqual(Array.from({ length: 20_000 }, (_, i) => (i % 2 === 0 ? 1 : 0)));
+    const counted = '26-Nov-2026 15:07:30.490 INFO [main] com.example.App.run tick\n';
+    const cluster = '26-Nov-2026 15:07:30.490 INFO [main] org.apache.catalina.ha.tcp.SimpleTcpCluster.x y\n';
+    expect(codes((counted + cluster).repeat(10_000))).toEqual(Array.from({ length: 20_000 }, (_, i) => (i % 2 === 0 ? 1 : 2)));
   });
 });
 
