@@ -2,6 +2,7 @@
 // with Date.UTC; zone-less times are placed in a zone with @date-fns/tz's tzOffset, cached per hour.
 // date-fns `parse` is kept off the hot path (it re-tokenises the pattern on every call).
 
+import { readlinkSync } from 'node:fs';
 import { tzOffset } from '@date-fns/tz';
 import { LensError } from './errors.js';
 
@@ -328,13 +329,27 @@ function parseOffset(v: string): number {
   return sign * (h * 60 + m);
 }
 
+/** Zone names that are UTC: read without Intl (its first use loads ICU's zone data, ~25 ms). */
+const UTC_NAMES = new Set(['UTC', 'Etc/UTC', 'Etc/UCT', 'Etc/Universal', 'Etc/Zulu', 'GMT', 'Etc/GMT']);
+
 /** The IANA zone of this process (`TZ`, else the system zone). */
 export function localTimeZone(): string {
+  // A UTC system (most servers and CI) says so in /etc/localtime: no need to start ICU for that.
+  if (process.env.TZ === undefined) {
+    try {
+      const link = readlinkSync('/etc/localtime');
+      const name = /zoneinfo\/(.+)$/.exec(link)?.[1];
+      if (name !== undefined && UTC_NAMES.has(name)) return 'UTC';
+    } catch {
+      // not a link, or no such file: ask Intl
+    }
+  }
   return Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
 }
 
 /** Throws INVALID_OPTION unless `tz` is a zone tzOffset can read (IANA name or `+HH:MM`). */
 export function checkTimeZone(tz: string): void {
+  if (UTC_NAMES.has(tz)) return;
   if (typeof tz !== 'string' || tz === '' || Number.isNaN(tzOffset(tz, new Date(0)))) {
     throw new LensError('INVALID_OPTION', `Invalid option tz: must be an IANA time zone, got ${JSON.stringify(tz)}`, {
       help: 'use a name such as "UTC", "Europe/Paris" or "Australia/Sydney"',
@@ -353,7 +368,7 @@ export class ZoneOffsets {
   private readonly cache = new Map<number, number>();
   readonly fixed: number | undefined;
   constructor(readonly tz: string) {
-    this.fixed = tz === 'UTC' || tz === 'Etc/UTC' || tz === 'GMT' ? 0 : undefined;
+    this.fixed = UTC_NAMES.has(tz) ? 0 : undefined;
   }
   /** Offset (minutes east of UTC) in force at the wall-clock time `wallMs` (read as if UTC). */
   offsetAt(wallMs: number): number {

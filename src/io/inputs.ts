@@ -3,7 +3,6 @@
 
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { glob } from 'tinyglobby';
 import { LensError } from '../core/errors.js';
 import { unreadable } from './byte-source.js';
 import { isLogFileName } from './log-files.js';
@@ -83,6 +82,8 @@ export async function expandInputs(args: string[], opts: ResolveOptions = {}): P
       } else if (info) {
         add(arg);
       } else if (GLOB_CHARS.test(arg)) {
+        // Loaded only for a glob argument: tinyglobby and picomatch cost ~10 ms of start-up.
+        const { glob } = await import('tinyglobby');
         const matches = (await glob(arg, { onlyFiles: true, absolute: false, dot: false })).sort();
         if (matches.length === 0) throw new LensError('INPUT_NOT_FOUND', `${arg}: the pattern matches no file`, { file: arg });
         matches.forEach(add);
