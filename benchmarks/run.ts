@@ -101,7 +101,13 @@ function archive(bytesPerNode: number, nodes: number, runs: number, withLnav: bo
   out.push(best('catalina-lens events', g.bytes, runs, process.execPath, [CLI, 'events', ...files]));
   out.push(best('catalina-lens analyze --json (1 thread)', g.bytes, Math.max(1, runs - 1), process.execPath, [CLI, 'analyze', '--json', ...files], { CATALINA_LENS_WORKERS: '0' }));
   out.push(
-    best('catalina-lens analyze --json (no fast path)', g.bytes, 1, process.execPath, [CLI, 'analyze', '--json', ...files], {
+    best('catalina-lens analyze --json (1 thread, no line scan)', g.bytes, 1, process.execPath, [CLI, 'analyze', '--json', ...files], {
+      CATALINA_LENS_LINE_SCAN: '0',
+      CATALINA_LENS_WORKERS: '0',
+    }),
+  );
+  out.push(
+    best('catalina-lens analyze --json (1 thread, no fast path)', g.bytes, 1, process.execPath, [CLI, 'analyze', '--json', ...files], {
       CATALINA_LENS_FAST_PATH: '0',
       CATALINA_LENS_WORKERS: '0',
     }),
