@@ -1,5 +1,6 @@
-// Hot-path micro-benchmark (tinybench): line framing, the byte-level prefilter and timestamp reading,
-// each against a baseline of node:readline plus a naive regex.
+// Hot-path micro-benchmark (tinybench): line framing, the byte-level prefilter (per line in
+// JavaScript, and the WebAssembly line scan) and timestamp reading, each against a baseline of
+// node:readline plus a naive regex; and the whole parser with and without each.
 //
 //   node --import tsx benchmarks/hot-path.bench.ts [--mib 32]
 //
@@ -13,6 +14,7 @@ import { Bench } from 'tinybench';
 import { createStartMatcher, LoggerFilter, START } from '../src/core/cluster-prefilter.js';
 import { InputParser } from '../src/core/input-parser.js';
 import { LineFramer } from '../src/core/line-framer.js';
+import { createScanPlan, LineScanKernel } from '../src/core/line-scan.js';
 import { TimeReader } from '../src/core/timestamp.js';
 import { loadGrammarsSync } from '../src/io/grammar-files.js';
 import { generate, parseSize } from './generate.js';
@@ -31,6 +33,7 @@ const grammars = loadGrammarsSync();
 const oneline = grammars.formats.find((f) => f.name === 'juli_oneline')!;
 const matcher = createStartMatcher(oneline)!;
 const loggers = new LoggerFilter(grammars.events);
+const kernel = LineScanKernel.create(createScanPlan(matcher.signature!, new Uint8Array(256), loggers.names)!)!;
 
 // The naive baseline: readline lines, one regex for the start, one for cluster loggers.
 const NAIVE_START = /^(\d{2}-\w{3}-\d{4} \d{2}:\d{2}:\d{2}\.\d{3}) (\S+) \[(.*?)\] ([^\s[\]]+)\.([^\s.]+)(?: (.*))?$/s;
@@ -84,6 +87,17 @@ bench
     for (const c of chunks) f.push(c);
     f.end();
   })
+  .add('prefilter: line-scan kernel (WebAssembly SIMD), reports only', () => {
+    for (const c of chunks) {
+      const region = c.subarray(0, c.lastIndexOf(0x0a) + 1);
+      kernel.load(region);
+      for (let from = 0; from < region.length; ) {
+        const r = kernel.scan(from, 1 << 20);
+        sink += r.count;
+        from = r.resume;
+      }
+    }
+  })
   .add('timestamps: new Date(naive reformat) (baseline)', () => {
     for (const t of times) sink += Date.parse(`${t.slice(3, 6)} ${t.slice(0, 2)} ${t.slice(7, 11)} ${t.slice(12)} UTC`) & 1;
   })
@@ -93,6 +107,11 @@ bench
   })
   .add('whole parser: InputParser, fast path', () => {
     const p = new InputParser({ file: 'x', node: 'n', formats: grammars.formats, events: grammars.events, tz: 'UTC' }, () => sink++);
+    for (const c of chunks) p.push(c);
+    p.end();
+  })
+  .add('whole parser: InputParser, fast path without the line scan', () => {
+    const p = new InputParser({ file: 'x', node: 'n', formats: grammars.formats, events: grammars.events, tz: 'UTC', lineScan: false }, () => sink++);
     for (const c of chunks) p.push(c);
     p.end();
   })

@@ -261,7 +261,7 @@ export class InputParser {
     let r = kernel.scan(0, max);
     // Lines are decoded as UTF-8 from here on: unless the kernel saw only ASCII, check the region.
     if (!(r.ascii && r.resume === region.length) && !isUtf8(region)) {
-      this.framer.push(region); // the framer marks the lines that are not UTF-8
+      this.splitInvalid(region);
       return;
     }
     for (;;) {
@@ -304,6 +304,20 @@ export class InputParser {
     }
     if (lines > next) this.bulkLines(region, nextAt, region.length, lines - next, baseLine + next, baseOffset);
     this.framer.advance(region.length, lines, truncated);
+  }
+
+  /**
+   * A region with bytes that are not UTF-8: halves go back to the scan until the bad lines are
+   * within 64 KiB, which the framer takes line by line (it marks the lines that are not UTF-8).
+   */
+  private splitInvalid(region: Buffer): void {
+    const mid = region.length > 64 * 1024 ? region.lastIndexOf(NEWLINE, region.length >> 1) : -1;
+    if (mid < 0) {
+      this.framer.push(region);
+      return;
+    }
+    this.scanRegion(region.subarray(0, mid + 1));
+    this.scanRegion(region.subarray(mid + 1));
   }
 
   /**

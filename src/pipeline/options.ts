@@ -31,6 +31,11 @@ export interface ReadOptions {
    * true; env CATALINA_LENS_FAST_PATH=0 turns the default off). Results are the same either way.
    */
   fastPath?: boolean;
+  /**
+   * On the fast path, find and classify lines with the WebAssembly line scanner where it applies
+   * (default true; env CATALINA_LENS_LINE_SCAN=0 turns the default off). Results are the same.
+   */
+  lineScan?: boolean;
   /** The stream read for the path '-'; default process.stdin. */
   stdin?: NodeJS.ReadableStream;
   /**
@@ -55,6 +60,7 @@ export function validateReadOptions(opts: ReadOptions, now = Date.now()): Normal
     throw invalid('maxLineBytes', 'must be an integer of at least 16', opts.maxLineBytes);
   }
   if (opts.fastPath !== undefined && typeof opts.fastPath !== 'boolean') throw invalid('fastPath', 'must be true or false', opts.fastPath);
+  if (opts.lineScan !== undefined && typeof opts.lineScan !== 'boolean') throw invalid('lineScan', 'must be true or false', opts.lineScan);
   if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function') throw invalid('onProgress', 'must be a function', typeof opts.onProgress);
   if (opts.nodes !== undefined && (typeof opts.nodes !== 'object' || opts.nodes === null)) {
     throw invalid('nodes', 'must be an object of NAME: PATH', opts.nodes);
@@ -107,5 +113,6 @@ export function parserOptions(opts: NormalisedReadOptions, grammars: Grammars): 
     all: opts.all,
     maxLineBytes: opts.maxLineBytes,
     fastPath: opts.fastPath,
+    lineScan: opts.lineScan,
   };
 }

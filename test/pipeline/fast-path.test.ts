@@ -181,6 +181,19 @@ describe('edge lines: the byte matcher agrees with the regex', () => {
     }
   });
 
+  test('a large chunk with one line that is not UTF-8: the same accounting on every path', () => {
+    const counted = '26-Nov-2026 15:07:31.000 INFO [main] com.example.App.run tick\ncontinued\n';
+    const bad = Buffer.from('26-Nov-2026 15:07:31.000 INFO [m\xe9] org.apache.catalina.ha.tcp.SimpleTcpCluster.x y\n', 'latin1');
+    const data = Buffer.concat([Buffer.from(head.repeat(120) + counted.repeat(3000)), bad, Buffer.from(counted.repeat(3000) + head)]);
+    const slow = parse(data, false);
+    for (const lineScan of [true, false]) {
+      const fast = parse(data, true, 1 << 20, 'x.log', lineScan);
+      expect(fast.parser.stats).toEqual(slow.parser.stats);
+      expect(fast.events).toEqual(slow.events);
+    }
+    expect(slow.parser.stats.invalidUtf8).toBe(1);
+  });
+
   test('cluster logger names on bytes: the recogniser regex', () => {
     const names = [
       'org.apache.catalina.ha.tcp.SimpleTcpCluster', 'org.apache.catalina.tribes.X', 'o.a.c.h.t.SimpleTcpCluster', 'o.a.c.ha.session.DeltaManager',
