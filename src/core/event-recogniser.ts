@@ -33,15 +33,34 @@ function simpleName(logger: string): string {
   return logger.slice(logger.lastIndexOf('.') + 1);
 }
 
+function isKeySpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0xa0 || c === 0x202f;
+}
+
+/** The first KEY characters of a message with each run of white space as one space (no regex: runs per record). */
 function keyOf(message: string): string {
-  return message.slice(0, KEY + 8).replace(/[ \t\u00A0\u202F]+/g, ' ').slice(0, KEY);
+  let key = '';
+  let space = false;
+  for (let i = 0; i < message.length && key.length < KEY; i++) {
+    const c = message.charCodeAt(i);
+    if (isKeySpace(c)) {
+      if (!space) key += ' ';
+      space = true;
+    } else {
+      key += message[i];
+      space = false;
+    }
+  }
+  return key;
 }
 
 /** The first line of a message, without trailing `\r` and leading white space. */
 export function firstLine(message: string): string {
   const nl = message.indexOf('\n');
-  const line = nl < 0 ? message : message.slice(0, nl);
-  return trimEnd(line).replace(/^[ \t]+/, '');
+  const line = trimEnd(nl < 0 ? message : message.slice(0, nl));
+  let i = 0;
+  while (i < line.length && (line.charCodeAt(i) === 0x20 || line.charCodeAt(i) === 0x09)) i++;
+  return i === 0 ? line : line.slice(i);
 }
 
 export function isClusterLogger(logger?: string): boolean {
@@ -71,12 +90,12 @@ export function createEventRecogniser(grammars: CompiledEventGrammar[]): EventRe
   for (const list of byKey.values()) list.sort(bySpecificity);
   short.sort(bySpecificity);
 
+  const none: CompiledTemplate[] = [];
   function candidates(msg: string): CompiledTemplate[] {
-    const keyed = byKey.get(keyOf(msg));
-    if (short.length === 0) return keyed ?? [];
-    const extra = short.filter((t) => msg.startsWith(t.prefix));
-    if (extra.length === 0) return keyed ?? [];
-    return keyed ? [...keyed, ...extra] : extra;
+    const keyed = byKey.get(keyOf(msg)) ?? none;
+    let extra: CompiledTemplate[] | undefined;
+    for (const t of short) if (msg.startsWith(t.prefix)) (extra ??= []).push(t);
+    return extra === undefined ? keyed : [...keyed, ...extra];
   }
 
   function matchFirst(msg: string): { template: CompiledTemplate; fields: Record<string, unknown> } | undefined {
@@ -126,7 +145,8 @@ export function createEventRecogniser(grammars: CompiledEventGrammar[]): EventRe
     if (rec.thread !== undefined) ev.thread = rec.thread;
     if (hit) {
       ev.grammar = hit.template.id;
-      for (const [k, v] of Object.entries(hit.fields)) ev[k] = v;
+      const fields = hit.fields;
+      for (const k in fields) ev[k] = fields[k];
     }
     return ev;
   }
