@@ -21,10 +21,14 @@ export const START = 1;
 export const UNSURE = 2;
 
 export interface StartMatcher {
-  /** NOT_START, START (logger at `loggerStart..loggerEnd`) or UNSURE, for the line `buf[start, end)`. */
+  /**
+   * NOT_START, START (logger at `loggerStart..loggerEnd`, message from `messageStart` to the line's
+   * end) or UNSURE, for the line `buf[start, end)`.
+   */
   match(buf: Buffer, start: number, end: number): number;
   loggerStart: number;
   loggerEnd: number;
+  messageStart: number;
   /** What every start line begins with, when the timestamp has a fixed shape (for the line scan). */
   readonly signature?: StartSignature;
 }
@@ -290,6 +294,7 @@ for (let b = 0x80; b < 0x100; b++) CLASS[b] = C_HIGH;
 class OneLineMatcher implements StartMatcher {
   loggerStart = 0;
   loggerEnd = 0;
+  messageStart = 0;
   readonly signature: StartSignature | undefined;
   constructor(private readonly time: TimeBytes) {
     // the timestamp, then the space before the level
@@ -331,6 +336,7 @@ class OneLineMatcher implements StartMatcher {
       if ((e === end || asciiSpace) && lastDot > q && lastDot < e - 1 && (firstBracket === -1 || firstBracket > lastDot)) {
         this.loggerStart = q;
         this.loggerEnd = lastDot;
+        this.messageStart = e === end ? end : e + 1; // `(?: (?<message>.*))?$`
         return START;
       }
     }
@@ -339,6 +345,11 @@ class OneLineMatcher implements StartMatcher {
 }
 
 // ---- which records can yield an event -----------------------------------------------------
+
+/** `LoggerFilter.kind` results. */
+export const OTHER_LOGGER = 0;
+export const LIFECYCLE_LOGGER = 1;
+export const CLUSTER_LOGGER = 2;
 
 /**
  * True when a record of this logger can become an event: a cluster logger (`isClusterLogger`) or a
@@ -360,14 +371,28 @@ export class LoggerFilter {
 
   /** The same test on a decoded logger name. */
   interestingName(logger: string | undefined): boolean {
-    if (logger === undefined || logger === '') return true; // the recogniser tries every template
-    if (isClusterLogger(logger)) return true;
-    const b = Buffer.from(logger);
-    return this.lifecycle(b, 0, b.length);
+    return this.kindOfName(logger) !== OTHER_LOGGER;
   }
 
   interesting(buf: Buffer, start: number, end: number): boolean {
-    return clusterLoggerBytes(buf, start, end) || this.lifecycle(buf, start, end);
+    return this.kind(buf, start, end) !== OTHER_LOGGER;
+  }
+
+  /**
+   * CLUSTER_LOGGER (its records are events, `cluster-other` at least), LIFECYCLE_LOGGER (events
+   * only where a template matches the message) or OTHER_LOGGER (never events).
+   */
+  kind(buf: Buffer, start: number, end: number): number {
+    if (clusterLoggerBytes(buf, start, end)) return CLUSTER_LOGGER;
+    return this.lifecycle(buf, start, end) ? LIFECYCLE_LOGGER : OTHER_LOGGER;
+  }
+
+  /** `kind` of a decoded logger name; no logger is tried on every template, as a lifecycle logger. */
+  kindOfName(logger: string | undefined): number {
+    if (logger === undefined || logger === '') return LIFECYCLE_LOGGER;
+    if (isClusterLogger(logger)) return CLUSTER_LOGGER;
+    const b = Buffer.from(logger);
+    return this.lifecycle(b, 0, b.length) ? LIFECYCLE_LOGGER : OTHER_LOGGER;
   }
 
   private lifecycle(buf: Buffer, start: number, end: number): boolean {

@@ -25,6 +25,12 @@ export interface EventRecogniser {
   recognise(rec: LogRecord, node: string): ClusterEvent | undefined;
   /** True for `org.apache.catalina.ha.*` / `.tribes.*` loggers, abbreviated or not. */
   isClusterLogger(logger?: string): boolean;
+  /**
+   * False when no template can match a message whose first line is `text` (or begins with `text`
+   * when `complete` is false): no template's literal prefix fits its start. Lets the fast path count
+   * a lifecycle logger's other records without decoding them.
+   */
+  mayMatch(text: string, complete: boolean): boolean;
   /** Every template that matches a message (first line), with its fields; for sample checks. */
   matchAll(message: string): Array<{ template: CompiledTemplate; fields: Record<string, unknown> }>;
 }
@@ -57,7 +63,10 @@ function keyOf(message: string): string {
 /** The first line of a message, without trailing `\r` and leading white space. */
 export function firstLine(message: string): string {
   const nl = message.indexOf('\n');
-  const line = trimEnd(nl < 0 ? message : message.slice(0, nl));
+  return trimStartSpaces(trimEnd(nl < 0 ? message : message.slice(0, nl)));
+}
+
+function trimStartSpaces(line: string): string {
   let i = 0;
   while (i < line.length && (line.charCodeAt(i) === 0x20 || line.charCodeAt(i) === 0x09)) i++;
   return i === 0 ? line : line.slice(i);
@@ -151,5 +160,14 @@ export function createEventRecogniser(grammars: CompiledEventGrammar[]): EventRe
     return ev;
   }
 
-  return { recognise, isClusterLogger, matchAll };
+  function mayMatch(text: string, complete: boolean): boolean {
+    const msg = complete ? firstLine(text) : trimStartSpaces(text);
+    const key = keyOf(msg);
+    if (!complete && key.length < KEY) return true; // the head may be too short to tell
+    if (byKey.has(key)) return true;
+    for (const t of short) if (msg.startsWith(t.prefix)) return true;
+    return false;
+  }
+
+  return { recognise, isClusterLogger, mayMatch, matchAll };
 }

@@ -16,7 +16,7 @@
 // continuation lines, added to the current record in bulk (decoded only when the record is one the
 // assembler holds). The per-line path remains for everything else and gives the same results.
 
-import { createStartMatcher, LoggerFilter, NOT_START, START, UNSURE, type StartMatcher } from './cluster-prefilter.js';
+import { CLUSTER_LOGGER, createStartMatcher, LIFECYCLE_LOGGER, LoggerFilter, NOT_START, START, UNSURE, type StartMatcher } from './cluster-prefilter.js';
 import type { CompiledEventGrammar } from './event-grammar.js';
 import { createEventRecogniser } from './event-recogniser.js';
 import { matchInto, type CompiledFormat, type CompiledPattern, type MatchFields } from './format-grammar.js';
@@ -67,6 +67,9 @@ function envOff(name: string): boolean {
   return v === '0' || v === 'false' || v === 'off';
 }
 
+/** Bytes of a message decoded to see whether a template can match it. */
+const MESSAGE_HEAD = 64;
+
 /** Bytes of a chunk handed to the line-scan kernel at a time (its memory grows to this). */
 const MAX_REGION = 4 * 1024 * 1024;
 
@@ -94,6 +97,7 @@ export class InputParser {
   private readonly framer: LineFramer;
   private readonly assembler: ReturnType<typeof createRecordAssembler>;
   private readonly recognise: (rec: LogRecord, node: string) => ClusterEvent | undefined;
+  private readonly mayMatch: (text: string, complete: boolean) => boolean;
 
   private mode: Mode;
   private matcher: StartMatcher | undefined;
@@ -117,6 +121,7 @@ export class InputParser {
     this.stats = emptyInputStats(opts.file, opts.node);
     const recogniser = createEventRecogniser(opts.events);
     this.recognise = recogniser.recognise.bind(recogniser);
+    this.mayMatch = recogniser.mayMatch.bind(recogniser);
     this.assembler = createRecordAssembler(
       { formats: opts.formats, file: opts.file, tz: opts.tz, logFormat: opts.logFormat, dateOrder: opts.dateOrder },
       { record: (r) => this.onRecord(r), unparsed: () => this.stats.unparsed++ },
@@ -348,13 +353,15 @@ export class InputParser {
     let verdict = flags & LINE_INVALID_UTF8 ? UNSURE : matcher.match(buf, start, end);
     let interesting = false;
     if (verdict === START) {
-      interesting = this.loggers!.interesting(buf, matcher.loggerStart, matcher.loggerEnd);
+      const kind = this.loggers!.kind(buf, matcher.loggerStart, matcher.loggerEnd);
+      interesting = kind === CLUSTER_LOGGER || (kind === LIFECYCLE_LOGGER && this.messageMayMatch(buf, matcher.messageStart, end));
     } else if (verdict === UNSURE) {
       // Not decidable on bytes: ask the regex, as the assembler will.
       line = this.decode(buf, start, end, flags);
       if (matchInto(this.pattern!, line.text, this.probe)) {
         verdict = START;
-        interesting = this.loggers!.interestingName(this.probe.logger);
+        const kind = this.loggers!.kindOfName(this.probe.logger);
+        interesting = kind === CLUSTER_LOGGER || (kind === LIFECYCLE_LOGGER && this.mayMatch(this.probe.message ?? '', true));
       } else verdict = NOT_START;
     }
     if (verdict === START) {
@@ -373,6 +380,16 @@ export class InputParser {
       } else this.countedLines++;
     } else if (this.hold === Hold.Assembler) this.assembler.push(line ?? this.decode(buf, start, end, flags));
     else this.stats.unparsed++;
+  }
+
+  /**
+   * A lifecycle logger's record yields an event only where a template matches its message: decode
+   * just the head of the message to see whether one can (most of VersionLoggerListener's lines
+   * cannot).
+   */
+  private messageMayMatch(buf: Buffer, start: number, end: number): boolean {
+    const complete = end - start <= MESSAGE_HEAD;
+    return this.mayMatch(buf.toString('utf8', start, complete ? end : start + MESSAGE_HEAD), complete);
   }
 
   private isForeignStart(buf: Buffer, start: number, end: number, flags: number, line: Line | undefined): boolean {

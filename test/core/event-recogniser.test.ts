@@ -322,3 +322,36 @@ describe('regex cost on crafted lines', () => {
     expect(total).toBeLessThan(20_000);
   });
 });
+
+describe('mayMatch: can any template match a message?', () => {
+  const r = createEventRecogniser(grammars);
+  // Messages of VersionLoggerListener records from the corpus (public/isaiasa logs).
+  it('no template starts like most of VersionLoggerListener lines', () => {
+    expect(r.mayMatch('Command line argument: -Djava.util.logging.config.file=C:\\apps\\conf\\logging.properties', true)).toBe(false);
+    expect(r.mayMatch('OS Name:               Windows 10', true)).toBe(false);
+  });
+  it('a message a template starts like, and whitespace before it', () => {
+    expect(r.mayMatch('Server version:        Apache Tomcat/8.0.33', true)).toBe(true);
+    expect(r.mayMatch(' \tServer version:        Apache Tomcat/8.0.33\r', true)).toBe(true);
+    expect(r.recognise({ ...oneLineRecord(), logger: 'org.apache.catalina.startup.VersionLoggerListener', message: 'Server version:        Apache Tomcat/8.0.33' }, 'n')).toBeDefined();
+  });
+  it('a head too short to tell is a maybe; a whole short message is decided', () => {
+    expect(r.mayMatch('  Se', false)).toBe(true);
+    expect(r.mayMatch('Se', true)).toBe(false);
+    expect(r.mayMatch('', true)).toBe(false);
+  });
+  it('never says no where a template matches: every grammar sample line', () => {
+    let checked = 0;
+    for (const g of grammars) {
+      for (const s of g.samples ?? []) {
+        // The message of a OneLine sample is what follows `logger.method `; other forms: the whole line.
+        const at = s.line.lastIndexOf('] ');
+        const msg = at < 0 ? s.line : s.line.slice(s.line.indexOf(' ', at + 2) + 1);
+        const matches = r.matchAll(msg).length;
+        if (matches > 0) expect(r.mayMatch(msg, true)).toBe(true);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(400);
+  });
+});
