@@ -70,8 +70,13 @@ function envOff(name: string): boolean {
 /** Bytes of a message decoded to see whether a template can match it. */
 const MESSAGE_HEAD = 64;
 
-/** Bytes of a chunk handed to the line-scan kernel at a time (its memory grows to this). */
+/** Bytes of a chunk read into the kernel's memory handed to it at a time. */
 const MAX_REGION = 4 * 1024 * 1024;
+/**
+ * Bytes of another chunk (gzip, stdin, a live tail) copied into the kernel's memory at a time: its
+ * memory grows to this and never shrinks, and a tail may hold a parser per file.
+ */
+const COPY_REGION = 64 * 1024;
 
 const enum Mode {
   /** Format not decided yet: lines decoded and buffered by the assembler. */
@@ -229,6 +234,7 @@ export class InputParser {
 
   /** The byte path through the kernel: whole lines of valid UTF-8 in bulk, the rest line by line. */
   private pushBulk(chunk: Buffer): void {
+    const window = this.kernel!.holds(chunk) ? MAX_REGION : COPY_REGION;
     let at = 0;
     while (at < chunk.length) {
       if (this.framer.holding) {
@@ -239,7 +245,7 @@ export class InputParser {
         at = stop;
         continue;
       }
-      const windowEnd = Math.min(chunk.length, at + MAX_REGION);
+      const windowEnd = Math.min(chunk.length, at + window);
       const last = chunk.lastIndexOf(NEWLINE, windowEnd - 1);
       if (last < at) {
         this.framer.push(chunk.subarray(at, windowEnd)); // no whole line here: the framer holds it

@@ -179,6 +179,16 @@ export class LineScanKernel {
     return Buffer.from(this.k.memory.buffer, DATA_AT, size);
   }
 
+  /** Size of the kernel's memory (it grows, never shrinks). */
+  get memoryBytes(): number {
+    return this.k.memory.buffer.byteLength;
+  }
+
+  /** True when `bytes` lie in this kernel's memory (read into `readBuffer`): scanned in place. */
+  holds(bytes: Uint8Array): boolean {
+    return bytes.buffer === this.k.memory.buffer;
+  }
+
   /** Makes `region` (whole lines: its last byte is a newline) the one `scan` goes over. */
   load(region: Uint8Array): void {
     const memory = this.k.memory.buffer;

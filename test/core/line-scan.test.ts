@@ -146,3 +146,17 @@ describe('generated documents (synthesised from real lines): kernel, per-line by
     );
   });
 });
+
+test('chunks that are not read into the kernel (gzip, stdin, tail) are copied 64 KiB at a time: its memory stays small', () => {
+  const data = readFileSync(join(PUBLIC, 'isaiasa-tomcat8.0.33-tomcat0-catalina.2019-05-21.log'));
+  const parser = new InputParser({ file: 'x', node: 'n', formats: grammars.formats, events: grammars.events, tz: 'UTC' }, () => {});
+  parser.push(data); // one 650 KB chunk
+  parser.end();
+  const kernel = (parser as unknown as { kernel: LineScanKernel }).kernel;
+  expect(parser.scanning).toBe(true);
+  expect(kernel.memoryBytes).toBeLessThan(256 * 1024);
+  // Read into its own buffer instead, a chunk is scanned where it is.
+  const own = parser.readBuffer(1 << 20)!;
+  expect(kernel.holds(own)).toBe(true);
+  expect(kernel.holds(Buffer.alloc(16))).toBe(false);
+});
