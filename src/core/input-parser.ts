@@ -22,7 +22,7 @@ import { createEventRecogniser } from './event-recogniser.js';
 import { matchInto, type CompiledFormat, type CompiledPattern, type MatchFields } from './format-grammar.js';
 import { createRecordAssembler } from './record-assembler.js';
 import { isUtf8 } from 'node:buffer';
-import { CR, decodeLine, LINE_INVALID_UTF8, LINE_TRUNCATED, LineFramer, NEWLINE } from './line-framer.js';
+import { decodeLine, LINE_INVALID_UTF8, LINE_TRUNCATED, LineFramer, lineContentEnd, NEWLINE } from './line-framer.js';
 import { createScanPlan, LineScanKernel, REPORT_INTS, SCAN_COUNTED_START } from './line-scan.js';
 import { isoWithOffset } from './iso-time.js';
 import { emptyInputStats, type ClusterEvent, type InputStats, type Line, type LogRecord } from './types.js';
@@ -295,19 +295,14 @@ export class InputParser {
         }
         next = index + 1;
         nextAt = nl + 1;
-        let end = nl;
         let flags = 0;
-        if (end - start > max) {
-          // cut as the framer cuts: at the cap, not inside a UTF-8 sequence
-          end = start + max;
-          while (end > start && (region[end] & 0xc0) === 0x80) end--;
+        if (nl - start > max) {
           flags = LINE_TRUNCATED;
           truncated++;
         }
-        if (end > start && region[end - 1] === CR) end--;
         this.lineNo = baseLine + index + 1;
         this.lineOffset = baseOffset + start;
-        this.onBytesLine(region, start, end, flags);
+        this.onBytesLine(region, start, lineContentEnd(region, start, nl, max), flags);
       }
       lines += r.lines;
       if (r.resume >= region.length) break;
@@ -342,12 +337,11 @@ export class InputParser {
       let start = from;
       let lineNo = linesBefore;
       while (start < to) {
+        // not reported, so not over the cap
         const nl = region.indexOf(NEWLINE, start);
-        let end = nl;
-        if (end > start && region[end - 1] === CR) end--;
         this.lineNo = ++lineNo;
         this.lineOffset = baseOffset + start;
-        this.assembler.push(this.decode(region, start, end, 0));
+        this.assembler.push(this.decode(region, start, lineContentEnd(region, start, nl, Number.POSITIVE_INFINITY), 0));
         start = nl + 1;
       }
     }

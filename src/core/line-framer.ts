@@ -9,7 +9,7 @@ import { isUtf8 } from 'node:buffer';
 import type { Line } from './types.js';
 
 export const NEWLINE = 0x0a;
-export const CR = 0x0d;
+const CR = 0x0d;
 
 export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
 
@@ -37,6 +37,18 @@ export interface LineFramerOptions {
   raw?: RawLineHandler;
 }
 
+
+/**
+ * The end of what is kept of the line `buf[start, end)` (`end` at its newline): cut at `maxLineBytes`
+ * but not inside a UTF-8 sequence, then without a final `\r`.
+ */
+export function lineContentEnd(buf: Uint8Array, start: number, end: number, maxLineBytes: number): number {
+  if (end - start > maxLineBytes) {
+    end = start + maxLineBytes;
+    while (end > start && (buf[end] & 0xc0) === 0x80) end--;
+  }
+  return end > start && buf[end - 1] === CR ? end - 1 : end;
+}
 
 /** Decodes a raw line into a `Line` (what the default mode emits). */
 export function decodeLine(buf: Buffer, start: number, end: number, flags: number, line: number, offset: number): Line {
@@ -158,12 +170,8 @@ export class LineFramer {
 
   private emit(buf: Buffer, start: number, end: number, truncated: boolean): void {
     const lineEnd = end;
-    if (end - start > this.maxLineBytes) {
-      end = start + this.maxLineBytes;
-      truncated = true;
-      while (end > start && (buf[end] & 0xc0) === 0x80) end--;
-    }
-    if (end > start && buf[end - 1] === CR) end--;
+    if (end - start > this.maxLineBytes) truncated = true;
+    end = lineContentEnd(buf, start, end, this.maxLineBytes);
     let flags = 0;
     this.stats.lines++;
     if (truncated) {
