@@ -369,11 +369,6 @@ export class LoggerFilter {
     for (const n of this.names) this.lengths.add(n.length);
   }
 
-  /** The same test on a decoded logger name. */
-  interestingName(logger: string | undefined): boolean {
-    return this.kindOfName(logger) !== OTHER_LOGGER;
-  }
-
   interesting(buf: Buffer, start: number, end: number): boolean {
     return this.kind(buf, start, end) !== OTHER_LOGGER;
   }

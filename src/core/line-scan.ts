@@ -18,10 +18,8 @@ export interface ScanPlan {
   readonly tables: Uint8Array;
 }
 
-/** A report's code: a record start that cannot yield an event. */
+/** A report's code: a record start that cannot yield an event. Any other code: a line to classify in JavaScript. */
 export const SCAN_COUNTED_START = 1;
-/** A report's code: a line to classify in JavaScript. */
-export const SCAN_CLASSIFY = 2;
 
 /**
  * The reports of one `scan` call, REPORT_INTS each: at `entries[8k]` the line's start, `+1` its
