@@ -23,10 +23,13 @@ export function mergeByTime(lists: ClusterEvent[][]): ClusterEvent[] {
 /** Each event's merge key: its time, or the time of the last timed event before it in its list. */
 function sortKeys(list: ClusterEvent[]): number[] {
   let last = Number.NEGATIVE_INFINITY;
-  return list.map((ev) => {
-    if (ev.timeMs !== undefined && Number.isFinite(ev.timeMs)) last = ev.timeMs;
-    return last;
-  });
+  return list.map((ev) => (last = mergeKey(ev, last)));
+}
+
+/** An event's merge key, given the key of the event before it in its list. */
+function mergeKey(ev: ClusterEvent, before: number): number {
+  const t = ev.timeMs;
+  return t !== undefined && Number.isFinite(t) ? t : before;
 }
 
 /** A list of events read in batches, in its own order: `next()` gives at least one event, or undefined at its end. */
@@ -63,8 +66,7 @@ export async function mergeBatches(lists: EventBatches[], emit: (ev: ClusterEven
     let bestKey = 0;
     for (let i = 0; i < n; i++) {
       if (done[i]) continue;
-      const t = batch[i][pos[i]].timeMs;
-      const key = t !== undefined && Number.isFinite(t) ? t : last[i];
+      const key = mergeKey(batch[i][pos[i]], last[i]);
       if (best === -1 || key < bestKey) {
         best = i;
         bestKey = key;
