@@ -92,3 +92,28 @@ export function ev(node: string, file: string, line: number, type: string, field
 export function merged(events: ClusterEvent[]): ClusterEvent[] {
   return events.map((e, i) => [e, i] as const).sort((a, b) => (a[0].timeMs ?? 0) - (b[0].timeMs ?? 0) || a[1] - b[1]).map(([e]) => e);
 }
+
+/** The state-timeout scenario's files: tomcat2 asks paused tomcat1 for state and times out. */
+export const STATE_TIMEOUT_A = 'state-timeout/tomcat1/catalina.out';
+export const STATE_TIMEOUT_B = 'state-timeout/tomcat2/catalina.out';
+
+/** The state-timeout scenario's cluster events, from its real lines (shared by the model and report tests). */
+export function stateTimeoutEvents(): ClusterEvent[] {
+  const A = STATE_TIMEOUT_A;
+  const B = STATE_TIMEOUT_B;
+  return [
+    ev('tomcat1', A, 1, 'server-version'),
+    ev('tomcat1', A, 40, 'receiver-bound'),
+    ev('tomcat1', A, 44, 'state-transfer-skipped'),
+    ev('tomcat1', A, 50, 'member-added'),
+    ev('tomcat1', A, 51, 'member-suspect', { verdict: 'alive' }),
+    ev('tomcat1', A, 52, 'member-disappeared'),
+    ev('tomcat1', A, 53, 'server-stopping'),
+    ev('tomcat2', B, 1, 'server-version'),
+    ev('tomcat2', B, 40, 'receiver-bound'),
+    ev('tomcat2', B, 41, 'member-added'),
+    ev('tomcat2', B, 46, 'state-transfer-requested'),
+    ev('tomcat2', B, 47, 'state-transfer-timeout', { sentAt: '11/26/26, 3:08 PM' }),
+    ev('tomcat2', B, 52, 'server-stopping'),
+  ];
+}

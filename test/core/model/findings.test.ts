@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ClusterModel } from '../../../src/core/model/cluster-model.js';
 import type { ClusterEvent } from '../../../src/core/types.js';
-import { ev, merged } from './corpus-lines.js';
+import { ev, merged, stateTimeoutEvents } from './corpus-lines.js';
 
 function snap(events: ClusterEvent[], nodes: string[], opts = {}) {
   const m = new ClusterModel({ nodes: nodes.map((name) => ({ name })), ...opts });
@@ -10,23 +10,7 @@ function snap(events: ClusterEvent[], nodes: string[], opts = {}) {
 }
 
 describe('state-transfer timeout (state-timeout scenario, real lines)', () => {
-  const A = 'state-timeout/tomcat1/catalina.out';
-  const B = 'state-timeout/tomcat2/catalina.out';
-  const events = [
-    ev('tomcat1', A, 1, 'server-version'),
-    ev('tomcat1', A, 40, 'receiver-bound'),
-    ev('tomcat1', A, 44, 'state-transfer-skipped'),
-    ev('tomcat1', A, 50, 'member-added'),
-    ev('tomcat1', A, 51, 'member-suspect', { verdict: 'alive' }),
-    ev('tomcat1', A, 52, 'member-disappeared'),
-    ev('tomcat1', A, 53, 'server-stopping'),
-    ev('tomcat2', B, 1, 'server-version'),
-    ev('tomcat2', B, 40, 'receiver-bound'),
-    ev('tomcat2', B, 41, 'member-added'),
-    ev('tomcat2', B, 46, 'state-transfer-requested'),
-    ev('tomcat2', B, 47, 'state-transfer-timeout', { sentAt: '11/26/26, 3:08 PM' }),
-    ev('tomcat2', B, 52, 'server-stopping'),
-  ];
+  const events = stateTimeoutEvents();
 
   it('names the paused node as provider and says its log shows nothing (paused or hung)', () => {
     const s = snap(events, ['tomcat1', 'tomcat2']);
