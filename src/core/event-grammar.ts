@@ -32,13 +32,13 @@ export type ArgType = (typeof ARG_TYPES)[number];
 export interface TemplateArg {
   name: string;
   type: ArgType;
-  /** Regex group holding it (`a0`, `a1` ...). */
-  group: string;
+  /** Its capture: the index among all the template's capture groups, in order (steps capture in turn). */
+  group: number;
   /** Text or date argument next to a single-character space: white space it took at that edge is not kept. */
   trimStart?: boolean;
   trimEnd?: boolean;
   /** Groups of the later uses of an argument used twice: the match only counts when they hold the same text. */
-  repeats?: Array<{ group: string; trimStart?: boolean; trimEnd?: boolean }>;
+  repeats?: Array<{ group: number; trimStart?: boolean; trimEnd?: boolean }>;
 }
 
 /**
@@ -497,7 +497,7 @@ function compileTemplate(o: {
       walk = [];
       // Literal white space outside the core is a whole run, matched greedily: only spaces inside it trim.
       const edges = free(p) && inCore ? { trimStart: i > coreStart && pieces[i - 1].space, trimEnd: i < lastArg && nextPiece?.space } : {};
-      const group = `a${groupNo++}`;
+      const group = groupNo++;
       const prev = groups.get(name);
       // A later use of the same argument is its own group, compared in matchTemplate (a backreference
       // would take the regex out of the class recheck can prove linear).
@@ -507,7 +507,8 @@ function compileTemplate(o: {
         args.push(arg);
         groups.set(name, arg);
       }
-      const argSrc = `(?<${group}>${argSource(typeName, next, i === lastArg)})`;
+      // A plain group, not a named one: a named group costs a `groups` object per match.
+      const argSrc = `(${argSource(typeName, next, i === lastArg)})`;
       if (!inCore) addRegex(`^${argSrc}`, false);
       else {
         src += argSrc;
@@ -563,7 +564,8 @@ function toInt(text: string): number {
 export function matchTemplate(t: CompiledTemplate, message: string): Record<string, unknown> | undefined {
   if (message.includes('\n')) return undefined;
   const text = trimEnd(message);
-  const groups: Record<string, string> = {};
+  /** Capture groups of the regex steps, in order (the args' `group` indexes). */
+  const caps: Array<string | undefined> = [];
   let pos = 0;
   for (const step of t.steps) {
     if (step.literal) {
@@ -572,25 +574,25 @@ export function matchTemplate(t: CompiledTemplate, message: string): Record<stri
     } else if (!step.end) {
       const m = step.regex.exec(pos === 0 ? text : text.slice(pos));
       if (!m) return undefined;
-      Object.assign(groups, m.groups);
+      for (let k = 1; k < m.length; k++) caps.push(m[k]);
       pos += m[0].length;
     } else {
       const to = matchTail(t.tail, text, pos);
       if (to < 0) return undefined;
       const m = step.regex.exec(text.slice(pos, to));
       if (!m) return undefined;
-      Object.assign(groups, m.groups);
+      for (let k = 1; k < m.length; k++) caps.push(m[k]);
       pos = text.length;
     }
   }
   if (pos !== text.length) return undefined;
   const out: Record<string, unknown> = { ...t.constants };
   for (const a of t.args) {
-    const raw = groups[a.group];
+    const raw = caps[a.group];
     if (raw === undefined) continue;
     const text = trimmed(raw, a);
     if (a.type === 'date' && text === '') return undefined;
-    for (const r of a.repeats ?? []) if (trimmed(groups[r.group] ?? '', r) !== text) return undefined;
+    for (const r of a.repeats ?? []) if (trimmed(caps[r.group] ?? '', r) !== text) return undefined;
     switch (a.type) {
       case 'member': {
         const member = parseMember(text);
