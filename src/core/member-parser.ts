@@ -99,6 +99,25 @@ function nameOf(host: string, port: number): string {
  * A bare name (`tcp://{10, 0, 0, 2}:4000`) yields `kind: ''`.
  */
 export function parseMember(text: string): ParsedMember | undefined {
+  let parsed = recent.get(text);
+  if (parsed === undefined) {
+    if (recent.size >= RECENT_MAX) recent.clear();
+    parsed = parseMemberText(text) ?? null;
+    recent.set(text, parsed);
+  }
+  // A copy: each event owns its member, whatever a caller does to it.
+  return parsed === null ? undefined : { ...parsed };
+}
+
+/**
+ * Members parsed lately, by their text. A cluster logs the same few members again and again (each
+ * membership message, each failure-detector check), and parsing one (its byte lists) costs far
+ * more than a lookup.
+ */
+const recent = new Map<string, ParsedMember | null>();
+const RECENT_MAX = 1024;
+
+function parseMemberText(text: string): ParsedMember | undefined {
   const raw = text;
   const t = text.trim();
   const full = FULL_RE.exec(t);

@@ -63,6 +63,17 @@ describe('parseMember', () => {
     expect(parseMember('tcp://127.0.0.12:4002')).toMatchObject({ host: '127.0.0.12', port: 4002 });
   });
 
+  it('gives each caller its own copy of a member parsed before (the parse is reused, not the object)', () => {
+    const first = parseMember(SEED_7)!;
+    first.host = 'changed by a caller';
+    const again = parseMember(SEED_7)!;
+    expect(again).not.toBe(first);
+    expect(again.host).toBe('ip-172-31-13-12');
+    expect(again).toEqual({ ...first, host: 'ip-172-31-13-12' });
+    expect(parseMember('not a member')).toBeUndefined();
+    expect(parseMember('not a member')).toBeUndefined();
+  });
+
   it('returns undefined for other text', () => {
     for (const s of ['', 'localhost#/app', 'org.apache.catalina.session.StandardManager[/examples]', 'tcp://host', 'MemberImpl[tcp://a:1']) {
       expect(parseMember(s), s).toBeUndefined();
