@@ -10,6 +10,7 @@
 import { LensError } from './errors.js';
 import { compileTimestamp, escapeRegex, type CompiledTimestamp, type TimestampSpec } from './timestamp.js';
 import { LEVELS, type Level } from './types.js';
+import { charHeads, headChars, wordHeads, type Heads } from './start-heads.js';
 
 /** Named groups a pattern may capture. `source` (logback's file name) is read but not kept. */
 export const FIELD_NAMES = ['time', 'level', 'thread', 'logger', 'method', 'message', 'source'] as const;
@@ -73,6 +74,8 @@ export interface CompiledPattern {
   json?: FormatPatternJson['json'];
   /** Cheap pre-check on the first UTF-16 unit; undefined when any start is possible. */
   firstChars?: Set<number>;
+  /** What a match begins with (words or characters); undefined when not known. */
+  heads?: Heads;
   /** JSON pointer of the pattern (`/oneline/patterns/std`). */
   pointer: string;
   /** Named groups the regex (and nextLine) capture. */
@@ -219,6 +222,7 @@ export function compileFormatGrammar(name: string, json: unknown, file: string):
     if (p.json?.time !== undefined && !timestamp) throw schema(`${pp}/json/time`, 'reads "time" but the grammar has no "timestamp" block');
     const fastMain = unnamed(regex);
     const fastNext = nextLine ? unnamed(nextLine) : undefined;
+    const heads = p.flags?.includes('i') ? undefined : headsOf(String(p.pattern), timestamp, levels);
     patterns.push({
       name: pname,
       regex,
@@ -228,7 +232,8 @@ export function compileFormatGrammar(name: string, json: unknown, file: string):
       nextFast: fastNext?.regex,
       nextSlots: fastNext?.slots,
       json: p.json,
-      firstChars: p.flags?.includes('i') ? undefined : firstCharsOf(String(p.pattern), timestamp, levels),
+      heads,
+      firstChars: heads && new Set([...headChars(heads)].map((c) => c.charCodeAt(0))),
       pointer: pp,
       groups,
     });
@@ -355,11 +360,11 @@ function namedGroups(source: string): string[] {
 }
 
 /**
- * The set of first characters a pattern's match can start with, derived from the pattern source when
- * it is simple enough to be sure (`^\d`, `^\[`, `^<`, `^\{`, a literal, `^(?<time>%TIME%)`); otherwise
+ * What a pattern's match begins with, derived from the pattern source when it is simple enough to
+ * be sure (`^\d`, `^\[`, `^<`, `^\{`, a literal, `^(?<time>%TIME%)`, `^(?<level>%LEVELS%)`); otherwise
  * undefined. Used to skip regexes that cannot match: a pure optimisation, checked by every sample.
  */
-function firstCharsOf(src: string, ts: CompiledTimestamp | undefined, levels: Map<string, Level>): Set<number> | undefined {
+function headsOf(src: string, ts: CompiledTimestamp | undefined, levels: Map<string, Level>): Heads | undefined {
   if (!src.startsWith('^')) return undefined;
   let rest = src.slice(1);
   // Step into leading groups only when the group holds no top-level alternation.
@@ -374,9 +379,9 @@ function firstCharsOf(src: string, ts: CompiledTimestamp | undefined, levels: Ma
     if (hasTopLevelAlternation(inner)) return undefined;
     rest = inner;
   }
-  const chars = (s: string): Set<number> => new Set([...s].map((c) => c.charCodeAt(0)));
-  if (rest.startsWith('%TIME%')) return ts?.firstChars ? chars(ts.firstChars) : undefined;
-  if (rest.startsWith('%LEVELS%')) return levels.size ? chars([...levels.keys()].map((k) => k[0]).join('')) : undefined;
+  const chars = charHeads;
+  if (rest.startsWith('%TIME%')) return ts?.heads;
+  if (rest.startsWith('%LEVELS%')) return levels.size ? wordHeads(levels.keys()) : undefined;
   const next = rest[1];
   // The first atom must not be optional or repeat-zero.
   const quantified = (len: number): boolean => /^[?*]|^\{0/.test(rest.slice(len));

@@ -7,6 +7,7 @@ import { LensError } from './errors.js';
 import { jsonPointer, matchPattern, type CompiledFormat, type FormatSampleJson } from './format-grammar.js';
 import { detectPrefix, splitPrefix } from './format-detect.js';
 import { createRecordAssembler } from './record-assembler.js';
+import { HeadTable } from './start-heads.js';
 import type { Line, LogRecord } from './types.js';
 
 type ExpectKey = keyof NonNullable<FormatSampleJson['expect']>;
@@ -83,6 +84,18 @@ function checkOne(f: CompiledFormat): LensError[] {
     }
     const pattern = matched[0];
     covered.add(pattern.name);
+    // The byte path skips lines that begin with none of a pattern's heads: each sample must begin with one.
+    const bytes = Buffer.from(first);
+    if (pattern.heads && !HeadTable.of([pattern.heads])!.mayStart(bytes, 0, bytes.length)) {
+      errors.push(
+        new LensError('GRAMMAR_SAMPLE_UNMATCHED', `sample ${i} of ${f.name} begins with none of the words its pattern was read to begin with`, {
+          file: f.file,
+          pointer: at('line'),
+          reason: `${JSON.stringify(first.slice(0, 40))} against ${pattern.name}: ${[...pattern.heads.words, ...pattern.heads.chars].slice(0, 12).join(' ')}`,
+          help: 'a bug in catalina-lens (start-heads.ts), not in the grammar: please report it with this sample',
+        }),
+      );
+    }
 
     const records: LogRecord[] = [];
     let unparsed = 0;

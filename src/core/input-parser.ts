@@ -396,6 +396,9 @@ export class InputParser {
     if (start === end) return false;
     const first = this.assembler.foreignFirstBytes;
     if (first !== undefined && first[buf[start]] === 0) return false;
+    // No foreign pattern's words begin it (`Caused by` is no `CONFIG`): no regex needed.
+    const heads = this.assembler.foreignHeads;
+    if (heads !== undefined && !(flags & LINE_INVALID_UTF8) && !heads.mayStart(buf, start, end)) return false;
     return this.assembler.isForeignStart((line ?? this.decode(buf, start, end, flags)).text);
   }
 

@@ -14,6 +14,7 @@ import { LensError } from './errors.js';
 import { detectFormat, detectPrefix, splitPrefix } from './format-detect.js';
 import { matchInto, matchNextInto, matchPattern, type CompiledFormat, type CompiledPattern, type MatchFields } from './format-grammar.js';
 import { checkTimeZone, localTimeZone, TimeReader, type DateOrder } from './timestamp.js';
+import { HeadTable } from './start-heads.js';
 import type { Line, LogRecord } from './types.js';
 
 /** Message-continuation lines and trace lines kept per record (each); the rest are only counted. */
@@ -67,6 +68,11 @@ export interface RecordAssembler {
    * with (a prefilter before decoding a line); undefined when any byte can.
    */
   readonly foreignFirstBytes: Uint8Array | undefined;
+  /**
+   * Once decided: what a foreign start line must begin with, on bytes (a finer prefilter than the
+   * first byte); undefined when not known for every foreign pattern.
+   */
+  readonly foreignHeads: HeadTable | undefined;
 }
 
 export function createRecordAssembler(opts: RecordAssemblerOptions, sink: RecordSink): RecordAssembler {
@@ -103,6 +109,7 @@ class Assembler implements RecordAssembler {
   /** The other non-fallback formats: a start line of one of them is foreign, not a continuation. */
   private others: readonly CompiledFormat[] = [];
   private foreignBytes: Uint8Array | undefined;
+  private heads: HeadTable | undefined;
 
   private cur: LogRecord | undefined;
   private curPrefix: string | undefined;
@@ -199,6 +206,7 @@ class Assembler implements RecordAssembler {
     this.decided = true;
     this.others = this.formats.filter((f) => f !== fmt && !f.fallback);
     this.foreignBytes = firstBytesOf(this.others);
+    this.heads = HeadTable.of(this.others.flatMap((f) => f.patterns.map((p) => p.heads)));
     if (fmt?.timestamp) {
       this.reader = new TimeReader(fmt.timestamp, { tz: this.tz, dateOrder: this.dateOrder });
       if (fmt.timestamp.hasOrder && !this.dateOrder) {
@@ -284,6 +292,10 @@ class Assembler implements RecordAssembler {
 
   get foreignFirstBytes(): Uint8Array | undefined {
     return this.foreignBytes;
+  }
+
+  get foreignHeads(): HeadTable | undefined {
+    return this.heads;
   }
 
   isForeignStart(text: string): boolean {

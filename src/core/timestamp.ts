@@ -5,6 +5,7 @@
 import { readlinkSync } from 'node:fs';
 import { tzOffset } from '@date-fns/tz';
 import { LensError } from './errors.js';
+import { charHeads, headChars, unionHeads, wordHeads, type Heads } from './start-heads.js';
 
 /** Day/month order of an all-numeric date such as `06/11/2013`. */
 export type DateOrder = 'dmy' | 'mdy';
@@ -58,6 +59,8 @@ export interface CompiledTimeFormat {
   hasOffset: boolean;
   /** Characters the text can start with, when that set is small and known (else undefined). */
   firstChars?: string;
+  /** What the text begins with (its first element's words or characters), when known. */
+  heads?: Heads;
   /** Width of a trailing `<sep>S…` fraction (sep + digits), 0 when the pattern does not end with one. */
   fracTail: number;
 }
@@ -71,6 +74,8 @@ export interface CompiledTimestamp {
   embed: string;
   /** Union of the formats' first characters, or undefined when any format can start with anything. */
   firstChars?: string;
+  /** Union of the formats' heads, or undefined when any format can start with anything. */
+  heads?: Heads;
   /** Some formats carry a day/month order (the input's order must be resolved). */
   hasOrder: boolean;
 }
@@ -102,15 +107,8 @@ export function compileTimestamp(spec: TimestampSpec, file?: string, pointer = '
     const fs: TimestampFormatSpec = typeof f === 'string' ? { format: f } : f;
     return compileTimeFormat(fs, monthAlt, ampmAlt, [...months.keys()], [...am, ...pm], file, `${pointer}/formats/${i}`);
   });
-  let firstChars: string | undefined = '';
-  for (const f of formats) {
-    if (f.firstChars === undefined) {
-      firstChars = undefined;
-      break;
-    }
-    firstChars += f.firstChars;
-  }
-  if (firstChars !== undefined) firstChars = [...new Set(firstChars)].join('');
+  const heads = unionHeads(formats.map((f) => f.heads));
+  const firstChars = heads && headChars(heads);
   return {
     formats,
     months,
@@ -118,6 +116,7 @@ export function compileTimestamp(spec: TimestampSpec, file?: string, pointer = '
     pm,
     embed: formats.length === 1 ? formats[0].embed : `(?:${formats.map((f) => f.embed).join('|')})`,
     firstChars,
+    heads,
     hasOrder: formats.some((f) => f.order !== undefined),
   };
 }
@@ -142,14 +141,14 @@ function compileTimeFormat(
   let src = '';
   let embed = '';
   const setters: Setter[] = [];
-  let firstChars: string | undefined;
+  let heads: Heads | undefined;
   let first = true;
   let hasOffset = false;
   let fracTail = 0;
   let i = 0;
-  const add = (kind: Kind | undefined, re: string, starts: string | undefined): void => {
+  const add = (kind: Kind | undefined, re: string, starts: Heads | undefined): void => {
     if (first) {
-      firstChars = starts;
+      heads = starts;
       first = false;
     }
     if (kind === undefined) {
@@ -168,12 +167,12 @@ function compileTimeFormat(
       const end = fmt.indexOf("'", i + 1);
       if (end < 0) throw bad(`unterminated quote at ${i}`);
       const lit = end === i + 1 ? "'" : fmt.slice(i + 1, end);
-      add(undefined, escapeRegex(lit), lit[0]);
+      add(undefined, escapeRegex(lit), wordHeads([lit]));
       i = end + 1;
       continue;
     }
     if (!/[A-Za-z]/.test(c)) {
-      add(undefined, escapeRegex(c), c);
+      add(undefined, escapeRegex(c), wordHeads([c]));
       i++;
       continue;
     }
@@ -182,21 +181,21 @@ function compileTimeFormat(
     const prev = fmt[i - 1];
     switch (c) {
       case 'y':
-        if (n === 4) add(Kind.Year4, '\\d{4}', DIGITS);
-        else if (n === 2) add(Kind.Year2, '\\d{2}', DIGITS);
+        if (n === 4) add(Kind.Year4, '\\d{4}', charHeads(DIGITS));
+        else if (n === 2) add(Kind.Year2, '\\d{2}', charHeads(DIGITS));
         else throw bad(`y must be yyyy or yy, got ${c.repeat(n)}`);
         break;
       case 'M':
-        if (n === 1) add(Kind.Month, '\\d{1,2}', DIGITS);
-        else if (n === 2) add(Kind.Month, '\\d{2}', DIGITS);
+        if (n === 1) add(Kind.Month, '\\d{1,2}', charHeads(DIGITS));
+        else if (n === 2) add(Kind.Month, '\\d{2}', charHeads(DIGITS));
         else if (n === 3) {
           if (!monthAlt) throw bad('MMM needs "months" in the timestamp block');
-          add(Kind.MonthName, monthAlt, [...new Set(monthNames.map((m) => m[0]))].join(''));
+          add(Kind.MonthName, monthAlt, wordHeads(monthNames));
         } else throw bad(`unsupported ${c.repeat(n)}`);
         break;
       case 'd':
         if (n > 2) throw bad(`unsupported ${c.repeat(n)}`);
-        add(Kind.Day, n === 1 ? '\\d{1,2}' : '\\d{2}', DIGITS);
+        add(Kind.Day, n === 1 ? '\\d{1,2}' : '\\d{2}', charHeads(DIGITS));
         break;
       case 'H':
       case 'h':
@@ -204,11 +203,11 @@ function compileTimeFormat(
       case 's': {
         if (n > 2) throw bad(`unsupported ${c.repeat(n)}`);
         const kind = c === 'H' ? Kind.Hour24 : c === 'h' ? Kind.Hour12 : c === 'm' ? Kind.Minute : Kind.Second;
-        add(kind, n === 1 ? '\\d{1,2}' : '\\d{2}', DIGITS);
+        add(kind, n === 1 ? '\\d{1,2}' : '\\d{2}', charHeads(DIGITS));
         break;
       }
       case 'S': {
-        add(Kind.Fraction, `\\d{${n}}`, DIGITS);
+        add(Kind.Fraction, `\\d{${n}}`, charHeads(DIGITS));
         // A fraction right after a one-character separator at the end of the pattern: cacheable tail.
         fracTail = i + n === fmt.length && prev !== undefined && !/[A-Za-z']/.test(prev) ? n + 1 : 0;
         i += n;
@@ -216,7 +215,7 @@ function compileTimeFormat(
       }
       case 'a':
         if (!ampmAlt) throw bad('a needs "ampm" in the timestamp block');
-        add(Kind.AmPm, ampmAlt, [...new Set(ampmWords.map((w) => w[0]))].join(''));
+        add(Kind.AmPm, ampmAlt, wordHeads(ampmWords));
         break;
       case 'X':
       case 'x':
@@ -238,11 +237,12 @@ function compileTimeFormat(
   return {
     format: fmt,
     order: spec.order,
+    heads,
+    firstChars: heads && headChars(heads),
     regex: new RegExp(`^${src}$`),
     embed,
     setters,
     hasOffset,
-    firstChars,
     fracTail,
   };
 }

@@ -1,0 +1,79 @@
+// The byte path rules a line out as another format's start when it begins with none of that
+// format's heads (start-heads.ts). That must never rule out a real start: checked on every line of
+// the corpus, each format in turn as the decided one.
+
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { matchPattern } from '../../src/core/format-grammar.js';
+import { charHeads, HeadTable, unionHeads, wordHeads } from '../../src/core/start-heads.js';
+import { loadGrammarsSync } from '../../src/io/grammar-files.js';
+import { CORPUS, PUBLIC } from '../helpers/corpus.js';
+
+const { formats } = loadGrammarsSync();
+
+function corpusLines(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/^catalina\.(out|.*\.log)$/.test(name) || (dir === PUBLIC && name.endsWith('.log'))) {
+        out.push(...readFileSync(p, 'utf8').split('\n'));
+      }
+    }
+  };
+  walk(CORPUS);
+  return out;
+}
+
+describe('HeadTable', () => {
+  it('rules out a line only when it begins with no word and no character of the heads', () => {
+    const t = HeadTable.of([wordHeads(['Apr', 'Aug', 'août']), charHeads('0123456789'), wordHeads(['SEVERE', 'Sep'])])!;
+    const ok = (s: string): boolean => t.mayStart(Buffer.from(s), 0, Buffer.byteLength(s));
+    expect(ok('Aug 21, 2019')).toBe(true);
+    expect(ok('août 21, 2019')).toBe(true);
+    expect(ok('7 Sep')).toBe(true);
+    expect(ok('SEVERE: x')).toBe(true);
+    expect(ok('An error occurred at line: [115]')).toBe(false);
+    expect(ok('Syntax error, insert "}"')).toBe(false);
+    expect(ok('Au')).toBe(false); // shorter than every word with its first byte
+    expect(ok('')).toBe(false);
+    expect(ok('Caused by')).toBe(false); // no head begins with C
+  });
+
+  it('is undefined when one pattern may begin with anything, and a character head covers the words of its byte', () => {
+    expect(HeadTable.of([wordHeads(['INFO']), undefined])).toBeUndefined();
+    expect(unionHeads([wordHeads(['a']), undefined])).toBeUndefined();
+    const t = HeadTable.of([wordHeads(['INFO']), charHeads('I')])!;
+    expect(t.mayStart(Buffer.from('Ix'), 0, 2)).toBe(true);
+  });
+
+  it('never rules out a real start line of any format (every corpus line, each format as the decided one)', () => {
+    const lines = corpusLines();
+    let ruledOut = 0;
+    let starts = 0;
+    for (const decided of formats) {
+      const others = formats.filter((f) => f !== decided && !f.fallback);
+      const table = HeadTable.of(others.flatMap((f) => f.patterns.map((p) => p.heads)));
+      if (!table) continue;
+      for (const text of lines) {
+        const bytes = Buffer.from(text);
+        const may = table.mayStart(bytes, 0, bytes.length);
+        const isStart = others.some((f) => f.patterns.some((p) => matchPattern(p, text)));
+        if (isStart) {
+          starts++;
+          expect(may, `${decided.name}: ${text.slice(0, 80)}`).toBe(true);
+        } else if (!may) ruledOut++;
+      }
+    }
+    expect(starts).toBeGreaterThan(1000);
+    expect(ruledOut).toBeGreaterThan(1000);
+  });
+
+  it('knows the words of the JUL two-line format: month names first, or a level name first', () => {
+    const jul = formats.find((f) => f.name === 'jul_simple')!;
+    const words = jul.patterns.flatMap((p) => p.heads?.words ?? []);
+    expect(words).toEqual(expect.arrayContaining(['Jan', 'août', '十一月', 'SEVERE', '信息']));
+  });
+});
