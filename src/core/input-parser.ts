@@ -23,7 +23,7 @@ import { matchInto, type CompiledFormat, type CompiledPattern, type MatchFields 
 import { createRecordAssembler } from './record-assembler.js';
 import { isUtf8 } from 'node:buffer';
 import { decodeLine, LINE_INVALID_UTF8, LINE_TRUNCATED, LineFramer, lineContentEnd, NEWLINE } from './line-framer.js';
-import { createScanPlan, LineScanKernel, REPORT_INTS, SCAN_COUNTED_START } from './line-scan.js';
+import { createScanPlan, LineScanKernel, REPORT_INTS, SCAN_COUNTED_START, SCAN_LOGGER_START, SCAN_MAYBE_FOREIGN } from './line-scan.js';
 import { isoWithOffset } from './iso-time.js';
 import { emptyInputStats, type ClusterEvent, type InputStats, type Line, type LogRecord } from './types.js';
 
@@ -295,13 +295,23 @@ export class InputParser {
         }
         next = index + 1;
         nextAt = nl + 1;
+        this.lineNo = baseLine + index + 1;
+        this.lineOffset = baseOffset + start;
+        // The kernel's verdicts on these two are the byte matcher's: no need to match them again.
+        const code = e[i + 3];
+        if (code === SCAN_LOGGER_START) {
+          this.onStartLine(region, start, lineContentEnd(region, start, nl, max), 0, e[i + 4], e[i + 6], e[i + 7]);
+          continue;
+        }
+        if (code === SCAN_MAYBE_FOREIGN) {
+          this.onOtherLine(region, start, lineContentEnd(region, start, nl, max), 0, undefined);
+          continue;
+        }
         let flags = 0;
         if (nl - start > max) {
           flags = LINE_TRUNCATED;
           truncated++;
         }
-        this.lineNo = baseLine + index + 1;
-        this.lineOffset = baseOffset + start;
         this.onBytesLine(region, start, lineContentEnd(region, start, nl, max), flags);
       }
       lines += r.lines;
@@ -349,29 +359,44 @@ export class InputParser {
 
   private onBytesLine(buf: Buffer, start: number, end: number, flags: number): void {
     const matcher = this.matcher!;
-    let line: Line | undefined;
-    let verdict = flags & LINE_INVALID_UTF8 ? UNSURE : matcher.match(buf, start, end);
-    let interesting = false;
+    const verdict = flags & LINE_INVALID_UTF8 ? UNSURE : matcher.match(buf, start, end);
     if (verdict === START) {
-      const kind = this.loggers!.kind(buf, matcher.loggerStart, matcher.loggerEnd);
-      interesting = kind === CLUSTER_LOGGER || (kind === LIFECYCLE_LOGGER && this.messageMayMatch(buf, matcher.messageStart, end));
-    } else if (verdict === UNSURE) {
+      this.onStartLine(buf, start, end, flags, matcher.loggerStart, matcher.loggerEnd, matcher.messageStart);
+      return;
+    }
+    let line: Line | undefined;
+    if (verdict === UNSURE) {
       // Not decidable on bytes: ask the regex, as the assembler will.
       line = this.decode(buf, start, end, flags);
       if (matchInto(this.pattern!, line.text, this.probe)) {
-        verdict = START;
         const kind = this.loggers!.kindOfName(this.probe.logger);
-        interesting = kind === CLUSTER_LOGGER || (kind === LIFECYCLE_LOGGER && this.mayMatch(this.probe.message ?? '', true));
-      } else verdict = NOT_START;
+        const interesting = kind === CLUSTER_LOGGER || (kind === LIFECYCLE_LOGGER && this.mayMatch(this.probe.message ?? '', true));
+        this.onStart(interesting, line);
+        return;
+      }
     }
-    if (verdict === START) {
-      if (interesting) {
-        this.endCounted(Hold.Assembler);
-        this.hold = Hold.Assembler;
-        this.assembler.push(line ?? this.decode(buf, start, end, flags));
-      } else this.countedStart();
-      return;
-    }
+    this.onOtherLine(buf, start, end, flags, line);
+  }
+
+  /** A start line of the decided format (valid UTF-8), its logger and message located. */
+  private onStartLine(buf: Buffer, start: number, end: number, flags: number, loggerStart: number, loggerEnd: number, messageStart: number): void {
+    const kind = this.loggers!.kind(buf, loggerStart, loggerEnd);
+    const interesting = kind === CLUSTER_LOGGER || (kind === LIFECYCLE_LOGGER && this.messageMayMatch(buf, messageStart, end));
+    if (interesting) this.onStart(true, this.decode(buf, start, end, flags));
+    else this.onStart(false, undefined);
+  }
+
+  /** A start line: an interesting one goes to the assembler (decoded), another only begins a counted record. */
+  private onStart(interesting: boolean, line: Line | undefined): void {
+    if (interesting) {
+      this.endCounted(Hold.Assembler);
+      this.hold = Hold.Assembler;
+      this.assembler.push(line!);
+    } else this.countedStart();
+  }
+
+  /** A line that starts no record of the decided format. */
+  private onOtherLine(buf: Buffer, start: number, end: number, flags: number, line: Line | undefined): void {
     if (this.hold === Hold.Counted) {
       // A start line of another format is not part of the counted record: unparsed, as the assembler counts it.
       if (this.isForeignStart(buf, start, end, flags, line)) {

@@ -18,14 +18,21 @@ export interface ScanPlan {
   readonly tables: Uint8Array;
 }
 
-/** A report's code: a record start that cannot yield an event. Any other code: a line to classify in JavaScript. */
+/** A report's code: a record start that cannot yield an event (JavaScript only counts it). */
 export const SCAN_COUNTED_START = 1;
+/** A report's code: a line JavaScript classifies itself (over the cap, or a byte the kernel does not decide). */
+export const SCAN_CLASSIFY = 2;
+/** A report's code: a record start whose logger may yield an event, with its logger and message located. */
+export const SCAN_LOGGER_START = 3;
+/** A report's code: no start of the decided format, but its first byte may start another format's record. */
+export const SCAN_MAYBE_FOREIGN = 4;
 
 /**
  * The reports of one `scan` call, REPORT_INTS each: at `entries[8k]` the line's start, `+1` its
  * newline, `+2` its index within the call, `+3` its code; for a run of counted starts (code 1 with
  * only unreported lines between them) `+4` the further starts, `+5` and `+6` the last one's newline
- * and index (0, and the line's own, when it is alone).
+ * and index (0, and the line's own, when it is alone); for SCAN_LOGGER_START `+4` the logger's
+ * start, `+6` its end (before the method's dot), `+7` the message's start. Offsets are the region's.
  */
 export interface ScanResult {
   entries: Int32Array;
@@ -216,6 +223,11 @@ export class LineScanKernel {
       e[i] -= base;
       e[i + 1] -= base;
       e[i + 5] -= base;
+      if (e[i + 3] === SCAN_LOGGER_START) {
+        e[i + 4] -= base;
+        e[i + 6] -= base;
+        e[i + 7] -= base;
+      }
     }
     r.count = count;
     r.resume = (k.resume.value as number) - base;

@@ -6,10 +6,11 @@
 ;; Each line (without the `\r` before its newline) gets a code:
 ;;   0  not reported: it can start neither a record of the decided format nor one of another;
 ;;   1  a record start whose logger cannot yield an event (JavaScript only counts the record);
-;;   2  JavaScript classifies it itself: a start whose logger may be a cluster or lifecycle logger,
-;;      a line that may start another format's record (by its first byte), a line over `maxLine`
-;;      bytes, or a line this scan does not decide (a control or non-ASCII byte where JavaScript's
-;;      \s test would need the character).
+;;   2  JavaScript classifies it itself: a line over `maxLine` bytes, or a line this scan does not
+;;      decide (a control or non-ASCII byte where JavaScript's \s test would need the character);
+;;   3  a record start whose logger may be a cluster or lifecycle logger (JavaScript tells which),
+;;      with where its logger and message are;
+;;   4  no record start of this format, but its first byte may start another format's record.
 ;; A start is the OneLineFormatter pattern of cluster-prefilter.ts, followed byte for byte:
 ;;   ^TIME LEVEL [THREAD] LOGGER.METHOD( MESSAGE)?$
 ;; TIME: each byte within the signature's range, and the month word one of the listed words.
@@ -23,7 +24,8 @@
 ;; after end (blocks of 32 are loaded, and the logger test reads up to 24 bytes ahead); the reports
 ;; at `out`, eight i32 each: the line's start, its newline position, its index in this call, its
 ;; code, then for a run the further starts in it, the last one's newline position and index (for a
-;; single line: 0, its own newline and index), one unused; and at `tbl`:
+;; single line: 0, its own newline and index), one unused; for code 3 instead: the logger's start,
+;; the line's newline, the logger's end (its last dot) and the message's start; and at `tbl`:
 ;;   +0      256 first-byte bits: 1 check the signature, 2 report the line
 ;;   +256    names table: 64 rows (simple-name length, 63 for longer) of 256 (first byte)
 ;;   +16640  signature low bytes (128), +16768 signature spans (128): byte - low <= span;
@@ -44,6 +46,10 @@
   (global $lines (export "lines") (mut i32) (i32.const 0))
   ;; 1 when the last call loaded no byte >= 0x80 (its lines are ASCII, hence valid UTF-8).
   (global $ascii (export "ascii") (mut i32) (i32.const 0))
+  ;; Where the logger and message of the last start $interest was asked about are (code 3).
+  (global $loggerStart (mut i32) (i32.const 0))
+  (global $loggerEnd (mut i32) (i32.const 0))
+  (global $messageStart (mut i32) (i32.const 0))
 
   ;; 1 when the line at $s fits the signature and holds a listed month word (the caller checked
   ;; that the line is at least $sigLen bytes long).
@@ -70,7 +76,7 @@
       (br_if $next (i32.lt_u (local.get $list) (local.get $count))))
     (i32.const 0))
 
-;; 2 when the logger at [$q, $le) may be a cluster or lifecycle logger, else 1. $simple is
+;; 3 when the logger at [$q, $le) may be a cluster or lifecycle logger, else 1. $simple is
   ;; where its simple name begins (after its last dot).
   (func $interest (param $q i32) (param $le i32) (param $simple i32) (param $tbl i32) (result i32)
     (local $len i32) (local $i i32)
@@ -79,7 +85,7 @@
     (if (i32.gt_u (local.get $len) (i32.const 63)) (then (local.set $len (i32.const 63))))
     (if (i32.load8_u offset=256 (i32.add (i32.add (local.get $tbl) (i32.shl (local.get $len) (i32.const 8)))
                                          (i32.load8_u (local.get $simple))))
-      (then (return (i32.const 2))))
+      (then (return (i32.const 3))))
     ;; cluster: o(rg)?.a(pache)?.c(atalina)?. then h or t
     (local.set $i (local.get $q))
     (if (i32.ne (i32.load8_u (local.get $i)) (i32.const 0x6f)) (then (return (i32.const 1)))) ;; o
@@ -100,7 +106,7 @@
     (if (i32.ne (i32.load8_u (local.get $i)) (i32.const 0x2e)) (then (return (i32.const 1)))) ;; .
     (local.set $len (i32.load8_u offset=1 (local.get $i)))
     (if (i32.or (i32.eq (local.get $len) (i32.const 0x68)) (i32.eq (local.get $len) (i32.const 0x74))) ;; h t
-      (then (return (i32.const 2))))
+      (then (return (i32.const 3))))
     (i32.const 1))
 
     ;; After "] " at $q: the code when LOGGER.METHOD( |$) follows, -1 when it does not (the thread
@@ -164,7 +170,13 @@
             (i32.lt_s (local.get $lastDot) (i32.sub (local.get $wordEnd) (i32.const 1)))
             (i32.or (i32.lt_s (local.get $firstBracket) (i32.const 0))
                     (i32.gt_s (local.get $firstBracket) (local.get $lastDot)))))
-      (then (return (call $interest (local.get $q) (local.get $lastDot)
+      (then
+        (global.set $loggerStart (local.get $q))
+        (global.set $loggerEnd (local.get $lastDot))
+        ;; `(?: (?<message>.*))?$`: after the space that ends the word, or at the line's end
+        (global.set $messageStart (select (local.get $e) (i32.add (local.get $wordEnd) (i32.const 1))
+          (i32.ge_u (local.get $wordEnd) (local.get $e))))
+        (return (call $interest (local.get $q) (local.get $lastDot)
         (select (i32.add (local.get $prevDot) (i32.const 1)) (local.get $q) (i32.ge_s (local.get $prevDot) (local.get $q)))
         (local.get $tbl)))))
     (i32.const -1))
@@ -260,7 +272,7 @@
                     (i32.add (local.get $s) (local.get $sigLen)) (local.get $e) (local.get $tbl)))))))
             ;; not a start of this format: may it start another's?
             (if (i32.and (i32.eqz (local.get $code)) (i32.shr_u (local.get $t) (i32.const 1)))
-              (then (local.set $code (i32.const 2))))))
+              (then (local.set $code (i32.const 4))))))
         (if (local.get $code)
           (then
             (if (i32.and (i32.eq (local.get $code) (i32.const 1)) (i32.ne (local.get $run) (i32.const 0)))
@@ -277,6 +289,11 @@
                 (i32.store offset=16 (local.get $out) (i32.const 0))
                 (i32.store offset=20 (local.get $out) (local.get $nl))
                 (i32.store offset=24 (local.get $out) (local.get $lines))
+                (if (i32.eq (local.get $code) (i32.const 3))
+                  (then
+                    (i32.store offset=16 (local.get $out) (global.get $loggerStart))
+                    (i32.store offset=24 (local.get $out) (global.get $loggerEnd))
+                    (i32.store offset=28 (local.get $out) (global.get $messageStart))))
                 (local.set $run (select (local.get $out) (i32.const 0) (i32.eq (local.get $code) (i32.const 1))))
                 (local.set $out (i32.add (local.get $out) (i32.const 32)))
                 (local.set $n (i32.add (local.get $n) (i32.const 1)))))))

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { createStartMatcher, LoggerFilter } from '../../src/core/cluster-prefilter.js';
+import { createStartMatcher, LoggerFilter, START } from '../../src/core/cluster-prefilter.js';
 import { InputParser } from '../../src/core/input-parser.js';
 import { createScanPlan, LineScanKernel, REPORT_INTS, type ScanPlan } from '../../src/core/line-scan.js';
 import type { ClusterEvent } from '../../src/core/types.js';
@@ -34,7 +34,7 @@ function codes(text: string, maxLine = 1 << 20, p = plan()): number[] {
     for (let i = 0; i < r.count; i++) {
       const at = REPORT_INTS * i;
       out[lines + r.entries[at + 2]] = r.entries[at + 3];
-      if (r.entries[at + 4] > 0) out[lines + r.entries[at + 6]] = -r.entries[at + 4]; // a run: its last start, minus the run's further starts
+      if (r.entries[at + 3] === 1 && r.entries[at + 4] > 0) out[lines + r.entries[at + 6]] = -r.entries[at + 4]; // a run: its last start, minus the run's further starts
     }
     lines += r.lines;
     from = r.resume;
@@ -54,9 +54,9 @@ describe('codes', () => {
   const start = '26-Nov-2026 15:07:30.490 INFO [main] ';
   test.each([
     [`${start}org.apache.coyote.AbstractProtocol.init Initializing`, 1],
-    [`${start}org.apache.catalina.ha.tcp.SimpleTcpCluster.startInternal Cluster is about to start`, 2],
-    [`${start}o.a.c.t.membership.McastService.x y`, 2],
-    [`${start}org.apache.catalina.startup.Catalina.start Server startup in [1] ms`, 2],
+    [`${start}org.apache.catalina.ha.tcp.SimpleTcpCluster.startInternal Cluster is about to start`, 3],
+    [`${start}o.a.c.t.membership.McastService.x y`, 3],
+    [`${start}org.apache.catalina.startup.Catalina.start Server startup in [1] ms`, 3],
     [`${start}com.example.App.run tick`, 1],
     ['\tat org.apache.catalina.ha.tcp.SimpleTcpCluster.x(SimpleTcpCluster.java:1)', 0],
     ['', 0],
@@ -71,10 +71,29 @@ describe('codes', () => {
     expect(codes(`${line}\n`)).toEqual([code]);
   });
 
+  test('a start whose logger may yield an event comes with its logger and message located, as the byte matcher finds them', () => {
+    const logger = 'org.apache.catalina.ha.tcp.SimpleTcpCluster';
+    const lines = [`${start}${logger}.startInternal Cluster is about to start`, `${start}${logger}.startInternal`, `${start}${logger}.startInternal x\r`];
+    const region = Buffer.from(lines.map((l) => `${l}\n`).join('').repeat(2));
+    const kernel = LineScanKernel.create(plan())!;
+    kernel.load(region);
+    const r = kernel.scan(0, 1 << 20);
+    expect(r.count).toBe(6);
+    const matcher = createStartMatcher(oneLine)!;
+    for (let i = 0; i < r.count; i++) {
+      const [lineStart, nl, , code, loggerStart, , loggerEnd, messageStart] = r.entries.subarray(i * REPORT_INTS, (i + 1) * REPORT_INTS);
+      expect(code).toBe(3);
+      const end = region[nl - 1] === 0x0d ? nl - 1 : nl;
+      expect(matcher.match(region, lineStart, end)).toBe(START);
+      expect([loggerStart, loggerEnd, messageStart]).toEqual([matcher.loggerStart, matcher.loggerEnd, matcher.messageStart]);
+      expect(region.toString('latin1', loggerStart, loggerEnd)).toBe(logger);
+    }
+  });
+
   test('lines over the cap and lines whose first byte may start another format are reported', () => {
     const foreign = new Uint8Array(256);
     foreign['A'.charCodeAt(0)] = 1;
-    expect(codes('An error occurred\nno\n', 1 << 20, plan(foreign))).toEqual([2, 0]);
+    expect(codes('An error occurred\nno\n', 1 << 20, plan(foreign))).toEqual([4, 0]);
     expect(codes('x'.repeat(40) + '\nshort\n', 32)).toEqual([2, 0]);
   });
 
@@ -82,13 +101,13 @@ describe('codes', () => {
     const counted = '26-Nov-2026 15:07:30.490 INFO [main] com.example.App.run tick\ncontinued\n';
     const cluster = '26-Nov-2026 15:07:30.490 INFO [main] org.apache.catalina.ha.tcp.SimpleTcpCluster.x y\n';
     // run of 3 (reported at its first start; its last start carries -2), a cluster line, a run of 1
-    expect(codes(counted.repeat(3) + cluster + counted)).toEqual([1, 0, 0, 0, -2, 0, 2, 1, 0]);
+    expect(codes(counted.repeat(3) + cluster + counted)).toEqual([1, 0, 0, 0, -2, 0, 3, 1, 0]);
   });
 
   test('more reports than one call holds: the scan resumes where it stopped', () => {
     const counted = '26-Nov-2026 15:07:30.490 INFO [main] com.example.App.run tick\n';
     const cluster = '26-Nov-2026 15:07:30.490 INFO [main] org.apache.catalina.ha.tcp.SimpleTcpCluster.x y\n';
-    expect(codes((counted + cluster).repeat(10_000))).toEqual(Array.from({ length: 20_000 }, (_, i) => (i % 2 === 0 ? 1 : 2)));
+    expect(codes((counted + cluster).repeat(10_000))).toEqual(Array.from({ length: 20_000 }, (_, i) => (i % 2 === 0 ? 1 : 3)));
   });
 });
 
