@@ -337,17 +337,28 @@ function runSpans(n: NodeInfo): Span[] {
   return normalise(n.runs.filter((r) => r.startMs !== undefined && r.endMs !== undefined).map((r) => [r.startMs!, r.endMs!] as Span));
 }
 
+/** The span of `spans` (sorted, disjoint: normalised) that holds `t`, or undefined. */
+function spanHolding(spans: Span[], t: number): Span | undefined {
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (spans[mid][0] <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  const sp = spans[lo - 1];
+  return sp !== undefined && t <= sp[1] ? sp : undefined;
+}
+
 /** Where `observer` had `member` in its view; open intervals end with the observer's run. */
-function viewSpans(ctx: FindingsContext, observer: NodeInfo, member: string): { spans: Span[]; evidence: Map<number, string> } {
-  const runs = runSpans(observer);
+function viewSpans(ctx: FindingsContext, rows: readonly MembershipRow[], runs: Span[]): { spans: Span[]; evidence: Map<number, string> } {
   const spans: Span[] = [];
   const evidence = new Map<number, string>();
-  for (const row of ctx.membership) {
-    if (row.observer !== observer.name || row.member !== member || !row.resolved) continue;
+  for (const row of rows) {
     for (const iv of row.intervals) {
-      const from = iv.fromMs ?? runs.find(([s, e]) => iv.toMs !== undefined && s <= iv.toMs && iv.toMs <= e)?.[0];
+      const from = iv.fromMs ?? (iv.toMs !== undefined ? spanHolding(runs, iv.toMs)?.[0] : undefined);
       if (from === undefined) continue;
-      const to = iv.toMs ?? runs.find(([s, e]) => s <= from && from <= e)?.[1] ?? ctx.spanToMs ?? from;
+      const to = iv.toMs ?? spanHolding(runs, from)?.[1] ?? ctx.spanToMs ?? from;
       spans.push([from, to]);
       evidence.set(from, iv.evidence[0]);
     }
@@ -355,20 +366,61 @@ function viewSpans(ctx: FindingsContext, observer: NodeInfo, member: string): { 
   return { spans: normalise(spans), evidence };
 }
 
+/**
+ * For a time `s`: the evidence of the interval that opened at or before `s` and was listed last
+ * (what `[...evidence].filter(([from]) => from <= s).pop()` gives), by binary search.
+ */
+function openedBefore(evidence: Map<number, string>): (s: number) => string | undefined {
+  const entries = [...evidence];
+  const byFrom = entries.map((_, i) => i).sort((x, y) => entries[x][0] - entries[y][0]);
+  const froms = byFrom.map((i) => entries[i][0]);
+  /** latest[k]: the largest listing index among byFrom[0..k]. */
+  const latest: number[] = [];
+  for (const i of byFrom) latest.push(Math.max(i, latest[latest.length - 1] ?? -1));
+  return (s) => {
+    let lo = 0;
+    let hi = froms.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (froms[mid] <= s) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? undefined : entries[latest[lo - 1]][1];
+  };
+}
+
 function viewsDisagree(ctx: FindingsContext, inputs: Set<string>, out: Finding[]): void {
   const nodes = ctx.nodes.filter((n) => inputs.has(n.name));
+  // Each node's runs, and the resolved rows of each observer/member pair, worked out once.
+  const runs = new Map(nodes.map((n) => [n.name, runSpans(n)]));
+  const rowsOf = new Map<string, MembershipRow[]>();
+  for (const row of ctx.membership) {
+    if (!row.resolved) continue;
+    const key = `${row.observer}\u0000${row.member}`;
+    const list = rowsOf.get(key);
+    if (list) list.push(row);
+    else rowsOf.set(key, [row]);
+  }
+  const views = new Map<string, ReturnType<typeof viewSpans>>();
+  const view = (observer: NodeInfo, member: string): ReturnType<typeof viewSpans> => {
+    const key = `${observer.name}\u0000${member}`;
+    let v = views.get(key);
+    if (!v) views.set(key, (v = viewSpans(ctx, rowsOf.get(key) ?? [], runs.get(observer.name)!)));
+    return v;
+  };
   for (const a of nodes) {
     for (const b of nodes) {
       if (a === b) continue;
-      const ab = viewSpans(ctx, a, b.name);
+      const ab = view(a, b.name);
       if (ab.spans.length === 0) continue;
-      const ba = viewSpans(ctx, b, a.name);
-      const bothRunning = intersect(runSpans(a), runSpans(b));
+      const ba = view(b, a.name);
+      const bothRunning = intersect(runs.get(a.name)!, runs.get(b.name)!);
       let d = subtract(intersect(ab.spans, bothRunning), ba.spans);
       if (ctx.completeFromMs !== undefined) d = intersect(d, [[ctx.completeFromMs, Number.POSITIVE_INFINITY]]);
+      let openedAt: ((s: number) => string | undefined) | undefined;
       for (const [s, e] of d) {
         if (e - s <= ctx.opts.disagreeGraceMs) continue;
-        const opened = [...ab.evidence].filter(([from]) => from <= s).pop()?.[1];
+        const opened = (openedAt ??= openedBefore(ab.evidence))(s);
         out.push(
           finding(
             'views-disagree',
