@@ -31,7 +31,7 @@ export async function runAnalyze(args: CliArgs): Promise<number> {
     return 1;
   }
   // Only the renderer used is loaded (the text report brings chalk with it).
-  if (args.json) stdout.write((await import('../report/json.js')).renderJson(snapshot));
+  if (args.json) await (await import('../report/json.js')).writeJson(snapshot, stdout);
   else if (args.csv) stdout.write((await import('../report/csv.js')).renderTransfersCsv(snapshot));
   else if (!dashboard) {
     const { renderText } = await import('../report/text.js');
