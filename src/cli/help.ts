@@ -10,7 +10,7 @@ Usage:
 
 Input:
   --node NAME=PATH        name the node of a file or directory (repeatable)
-  --tz ZONE               IANA zone the logs' times are read in (default: local zone)
+  --tz ZONE               IANA zone or UTC offset (+01:00) the logs' times are read in (default: local zone)
   --since TIME            ISO time or age (90m, 2h, 7d): keep events from then on
   --until TIME            ISO time or age: keep events up to then
   --log-format NAME       force a line format instead of detecting it (see 'grammars')

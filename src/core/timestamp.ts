@@ -347,14 +347,24 @@ export function localTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
 }
 
-/** Throws INVALID_OPTION unless `tz` is a zone tzOffset can read (IANA name or `+HH:MM`). */
+/** A fixed offset from UTC: `+01:00`, `-0530`, `+08` (at most 14 hours, as real zones). */
+const FIXED_OFFSET = /^[+-](\d{2})(?::?([0-5]\d))?$/;
+
+/**
+ * Throws INVALID_OPTION unless `tz` is an IANA zone name or a fixed offset such as `+01:00`. The one
+ * rule for every `tz` option (library and CLI).
+ */
 export function checkTimeZone(tz: string): void {
   if (UTC_NAMES.has(tz)) return;
-  if (typeof tz !== 'string' || tz === '' || Number.isNaN(tzOffset(tz, new Date(0)))) {
-    throw new LensError('INVALID_OPTION', `Invalid option tz: must be an IANA time zone, got ${JSON.stringify(tz)}`, {
-      help: 'use a name such as "UTC", "Europe/Paris" or "Australia/Sydney"',
-    });
-  }
+  if (typeof tz === 'string' && (tz[0] === '+' || tz[0] === '-')) {
+    // An offset only by this rule (tzOffset would also read `+99:99`).
+    const fixed = FIXED_OFFSET.exec(tz);
+    if (fixed && Number(fixed[1]) <= 14) return;
+  } else if (typeof tz === 'string' && tz !== '' && !Number.isNaN(tzOffset(tz, new Date(0)))) return;
+  throw new LensError('INVALID_OPTION', `Invalid option tz: must be an IANA time zone or a UTC offset, got ${JSON.stringify(tz)}`, {
+    reason: 'tz must be an IANA time zone or a UTC offset',
+    help: 'use a name such as "UTC", "Europe/Paris" or "Australia/Sydney", or an offset such as "+01:00"',
+  });
 }
 
 const HOUR = 3_600_000;

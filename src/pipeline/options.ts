@@ -2,6 +2,7 @@
 // error with a stable code, before any file is opened.
 
 import { LensError } from '../core/errors.js';
+import { checkTimeZone } from '../core/timestamp.js';
 import type { Grammars } from '../io/grammar-files.js';
 import type { InputParserOptions } from '../core/input-parser.js';
 
@@ -10,7 +11,7 @@ export interface ReadOptions {
   node?: string;
   /** Node names for paths: `{ node1: 'logs/a/catalina.out' }` (a directory covers the files below it). */
   nodes?: Record<string, string>;
-  /** IANA zone the logs' zone-less times are read in; default the local zone. */
+  /** IANA zone (or a UTC offset such as `+01:00`) the logs' zone-less times are read in; default the local zone. */
   tz?: string;
   /** Force a format grammar by name. */
   logFormat?: string;
@@ -52,7 +53,7 @@ export interface NormalisedReadOptions extends Omit<ReadOptions, 'since' | 'unti
 }
 
 export function validateReadOptions(opts: ReadOptions, now = Date.now()): NormalisedReadOptions {
-  if (opts.tz !== undefined) assertZone(opts.tz);
+  if (opts.tz !== undefined) checkTimeZone(opts.tz);
   if (opts.dateOrder !== undefined && opts.dateOrder !== 'dmy' && opts.dateOrder !== 'mdy') {
     throw invalid('dateOrder', 'must be "dmy" or "mdy"', opts.dateOrder);
   }
@@ -70,14 +71,6 @@ export function validateReadOptions(opts: ReadOptions, now = Date.now()): Normal
     since: opts.since === undefined ? undefined : parseTimeBound('since', opts.since, now),
     until: opts.until === undefined ? undefined : parseTimeBound('until', opts.until, now),
   };
-}
-
-export function assertZone(tz: string): void {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-  } catch {
-    throw invalid('tz', 'must be an IANA time zone such as "UTC" or "Europe/Paris"', tz);
-  }
 }
 
 const RELATIVE = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)$/;

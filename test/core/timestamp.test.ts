@@ -164,6 +164,17 @@ describe('timestamp formats', () => {
     expect(() => checkTimeZone('')).toThrowError(expect.objectContaining({ code: 'INVALID_OPTION' }));
     expect(() => checkTimeZone('Australia/Sydney')).not.toThrow();
     expect(() => checkTimeZone('UTC')).not.toThrow();
+    for (const offset of ['+01:00', '-05:30', '+0100', '+08', '+14:00']) expect(() => checkTimeZone(offset), offset).not.toThrow();
+    for (const bad of ['+99:99', '+15:00', '+01:60', '+1', 'GMT+1', '01:00']) {
+      expect(() => checkTimeZone(bad), bad).toThrowError(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    }
+  });
+
+  it('the library and the CLI options take the same zones (one rule): a UTC offset, not only a zone name', async () => {
+    const { validateReadOptions } = await import('../../src/pipeline/options.js');
+    expect(validateReadOptions({ tz: '+01:00' }).tz).toBe('+01:00');
+    expect(() => validateReadOptions({ tz: '+99:99' })).toThrowError(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(() => validateReadOptions({ tz: 'Mars/Olympus' })).toThrowError(expect.objectContaining({ code: 'INVALID_OPTION' }));
   });
 
   it('formats ISO times with the offset used', () => {
