@@ -8,10 +8,10 @@
 
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { LensError } from '../core/errors.js';
+import { PACKAGE } from '../package-root.js';
 import { compileFormatGrammar, type CompiledFormat } from '../core/format-grammar.js';
 import { compileEventGrammar, type CompiledEventGrammar } from '../core/event-grammar.js';
 import { checkFormatSamples } from '../core/format-samples.js';
@@ -25,9 +25,7 @@ export interface Grammars {
   files: string[];
 }
 
-/** The package root: `dist/io/` and `src/io/` both sit two levels below it. */
-export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const BUNDLED_GRAMMARS = join(PACKAGE_ROOT, 'grammars');
+export const BUNDLED_GRAMMARS = join(PACKAGE.root, 'grammars');
 
 type Kind = 'format' | 'events';
 const validators = new Map<Kind, ValidateFunction>();
