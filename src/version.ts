@@ -1,4 +1,4 @@
 // Read once from package.json so that `--version` and the JSON output never disagree with the package.
-import { readFileSync } from 'node:fs';
+import { PACKAGE } from './package-root.js';
 
-export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+export const VERSION: string = PACKAGE.version;

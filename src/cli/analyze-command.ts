@@ -30,12 +30,14 @@ export async function runAnalyze(args: CliArgs): Promise<number> {
     reportInputErrors(collected.errors);
     return 1;
   }
-  // Only the renderer used is loaded (the text report brings chalk with it).
+  // Only the renderer used is loaded (and chalk only for a coloured text report).
   if (args.json) await (await import('../report/json.js')).writeJson(snapshot, stdout);
   else if (args.csv) stdout.write((await import('../report/csv.js')).renderTransfersCsv(snapshot));
   else if (!dashboard) {
     const { renderText } = await import('../report/text.js');
-    stdout.write(renderText(snapshot, { color: useColor(args, stdout), width: stdout.columns || 100 }));
+    const { colorPaint } = await import('../report/paint.js');
+    const paint = useColor(args, stdout) ? await colorPaint() : undefined;
+    stdout.write(renderText(snapshot, { paint, width: stdout.columns || 100 }));
   } else {
     const { runDashboard } = await import('../ui/run-dashboard.js');
     const evidence = new EvidenceIndex(collected.events);

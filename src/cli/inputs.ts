@@ -3,11 +3,11 @@
 import { fstatSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { sanitizeForTerminal } from '../core/sanitize.js';
-import { PACKAGE_ROOT } from '../io/grammar-files.js';
+import { PACKAGE } from '../package-root.js';
 import type { CliArgs } from './args.js';
 import type { ReadOptions } from '../pipeline/options.js';
 
-export const SAMPLES_DIR = join(PACKAGE_ROOT, 'samples');
+export const SAMPLES_DIR = join(PACKAGE.root, 'samples');
 
 /** True when stdin is a pipe or a redirected file (not a terminal, not /dev/null, not closed). */
 export function stdinHasData(): boolean {

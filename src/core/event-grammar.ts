@@ -371,12 +371,17 @@ interface RawGrammar {
  * Compiles one grammar: `name` is its key in the file, `json` its body, `file` the path (for errors and
  * the event's `grammar` id `<file stem>#<type>`). Throws LensError (`GRAMMAR_SCHEMA`,
  * `GRAMMAR_INVALID_REGEX`, `GRAMMAR_DUPLICATE`) with the file and the JSON pointer.
+ *
+ * `lazy`: each template's regexes are built the first time it is matched, not here (most templates
+ * of a run never are: other locales, other Tomcat families). Only for grammars known to compile (the
+ * bundled ones, which the tests compile whole): a bad template would fail at its first match
+ * instead of at load.
  */
 export function compileEventGrammar(
   name: string,
   json: unknown,
   file: string,
-  opts: { validate?: boolean } = {},
+  opts: { validate?: boolean; lazy?: boolean } = {},
 ): CompiledEventGrammar {
   const base = `/${pointerToken(name)}`;
   // `validate: false`: a grammar already checked against the schema (the bundled ones, by the tests).
@@ -408,14 +413,14 @@ export function compileEventGrammar(
       }
       seen.add(t.template);
       if (t.logger) loggers.add(t.logger);
-      templates.push(compileTemplate({ grammar: name, file, stem, type, raw: t, ev, pointer }));
+      templates.push(compileTemplate({ grammar: name, file, stem, type, raw: t, ev, pointer }, opts.lazy === true));
     });
   }
   const samples: EventSample[] = g.samples.map((s, i) => ({ ...s, pointer: `${base}/samples/${i}` }));
   return { name, file, stem, title: g.title, description: g.description, loggers: [...loggers], templates, samples };
 }
 
-function compileTemplate(o: {
+interface TemplateSource {
   grammar: string;
   file: string;
   stem: string;
@@ -423,12 +428,57 @@ function compileTemplate(o: {
   raw: RawTemplate;
   ev: RawEvent;
   pointer: string;
-}): CompiledTemplate {
+}
+
+/** The parts of a compiled template that cost regex building: made by buildMatcher, at load or at first use. */
+type TemplateMatcher = Pick<CompiledTemplate, 'steps' | 'tail' | 'regexes' | 'args'>;
+type TemplateIndex = Omit<CompiledTemplate, keyof TemplateMatcher>;
+
+let matchersBuilt = 0;
+
+/** How many templates have had their regexes built in this thread (start-up checks and tests). */
+export function templateMatchersBuilt(): number {
+  return matchersBuilt;
+}
+
+// Declaration merging: a Template has every index field of CompiledTemplate (assigned in its constructor).
+interface Template extends TemplateIndex {}
+
+/**
+ * A compiled template whose matcher (steps, tail, regexes, args) is built on first access. A class,
+ * so that every template has one shape and the getters stay cheap on the match path.
+ */
+class Template implements CompiledTemplate {
+  #matcher: TemplateMatcher | undefined;
+  readonly #build: () => TemplateMatcher;
+
+  constructor(index: TemplateIndex, build: () => TemplateMatcher) {
+    Object.assign(this, index);
+    this.#build = build;
+  }
+
+  private get matcher(): TemplateMatcher {
+    return (this.#matcher ??= this.#build());
+  }
+  get steps(): TemplateStep[] {
+    return this.matcher.steps;
+  }
+  get tail(): string[] {
+    return this.matcher.tail;
+  }
+  get regexes(): RegExp[] {
+    return this.matcher.regexes;
+  }
+  get args(): TemplateArg[] {
+    return this.matcher.args;
+  }
+}
+
+type Fail = (reason: string, code?: 'GRAMMAR_SCHEMA' | 'GRAMMAR_INVALID_REGEX') => never;
+
+function compileTemplate(o: TemplateSource, lazy: boolean): CompiledTemplate {
   const { raw, ev, pointer, file } = o;
-  const fail: (reason: string, code?: 'GRAMMAR_SCHEMA' | 'GRAMMAR_INVALID_REGEX') => never = (
-    reason,
-    code = 'GRAMMAR_SCHEMA',
-  ) => {
+  const fail: Fail = (reason, code = 'GRAMMAR_SCHEMA') => {
     throw new LensError(code, `event grammar ${o.grammar}: bad template for ${o.type}`, {
       file,
       pointer,
@@ -440,6 +490,36 @@ function compileTemplate(o: {
   for (const c of [...Object.keys(ev.constants ?? {}), ...Object.keys(raw.constants ?? {})]) {
     if (RESERVED.has(c)) fail(`constant ${c} uses a reserved event field name`);
   }
+  const firstArg = pieces.findIndex((q) => q.arg !== undefined);
+  const head = firstArg < 0 ? pieces : pieces.slice(0, firstArg);
+  const template = new Template(
+    {
+      grammar: o.grammar,
+      file,
+      id: `${o.stem}#${o.type}`,
+      type: o.type,
+      template: raw.template,
+      pointer,
+      family: raw.family,
+      locale: raw.locale,
+      level: raw.level,
+      logger: raw.logger,
+      key: raw.key,
+      constants: { ...(ev.constants ?? {}), ...(raw.constants ?? {}) },
+      prefix: head.map((q) => (q.space ? ' ' : (q.literal ?? ''))).join('').replace(SPACE_RUN, ' '),
+      specificity: pieces.reduce((n, q) => n + (q.literal !== undefined ? q.literal.length : q.space ? 1 : 0), 0),
+      needle: pieces.reduce((best, q) => (q.literal !== undefined && q.literal.length > best.length ? q.literal : best), ''),
+    },
+    () => buildMatcher(pieces, ev, fail),
+  );
+  // Eager: a bad argument (no type, unknown type, two arguments in a row) or regex fails at load.
+  if (!lazy) void template.steps;
+  return template;
+}
+
+/** The steps, tail and argument groups of a parsed template (see the file comment for the parts). */
+function buildMatcher(pieces: Piece[], ev: RawEvent, fail: Fail): TemplateMatcher {
+  matchersBuilt++;
   const args: TemplateArg[] = [];
   const groups = new Map<string, TemplateArg>();
   const argType = (q: Piece | undefined): string | undefined => (q?.arg ? (q.arg.type ?? ev.fields?.[q.arg.name]) : undefined);
@@ -454,8 +534,6 @@ function compileTemplate(o: {
   let walk: string[] = [];
   let src = '';
   let groupNo = 0;
-  let prefix = '';
-  let specificity = 0;
   const addRegex = (source: string, end: boolean): void => {
     try {
       steps.push({ regex: new RegExp(source, 'u'), end });
@@ -465,16 +543,10 @@ function compileTemplate(o: {
   };
   pieces.forEach((p, i) => {
     const inCore = coreStart >= 0 && i >= coreStart && i <= lastArg;
-    if (argAt.length === 0 || i < argAt[0]) {
-      if (p.literal !== undefined) prefix += p.literal;
-      else if (p.space) prefix += ' ';
-    }
     if (p.literal !== undefined) {
-      specificity += p.literal.length;
       if (inCore) src += escapeRegex(p.literal);
       else walk.push(p.literal);
     } else if (p.space) {
-      specificity++;
       // Next to free text or a date, exactly one character: a run could share characters with the
       // argument (polynomial backtracking on a line of spaces); the argument takes any further white
       // space and gives it up (trimStart/trimEnd). Elsewhere a run, as in the head and tail.
@@ -519,27 +591,7 @@ function compileTemplate(o: {
   // After the core, the literal tail is matched from the end of the message (see matchTemplate).
   const tail = lastArg >= 0 ? walk : [];
   if (lastArg < 0 && walk.length > 0) steps.push({ literal: walk });
-  return {
-    grammar: o.grammar,
-    file,
-    id: `${o.stem}#${o.type}`,
-    type: o.type,
-    template: raw.template,
-    pointer,
-    family: raw.family,
-    locale: raw.locale,
-    level: raw.level,
-    logger: raw.logger,
-    key: raw.key,
-    steps,
-    tail,
-    regexes: steps.flatMap((x) => (x.regex ? [x.regex] : [])),
-    args,
-    constants: { ...(ev.constants ?? {}), ...(raw.constants ?? {}) },
-    prefix: prefix.replace(SPACE_RUN, ' '),
-    specificity,
-    needle: pieces.reduce((best, q) => (q.literal !== undefined && q.literal.length > best.length ? q.literal : best), ''),
-  };
+  return { steps, tail, regexes: steps.flatMap((x) => (x.regex ? [x.regex] : [])), args };
 }
 
 /**

@@ -3,7 +3,6 @@
 
 import { constants, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { LensError } from '../core/errors.js';
 
@@ -70,6 +69,8 @@ export async function openByteSource(path: string, stdin: Readable = process.std
     const raw = handle.createReadStream({ start: info.isFile() ? 0 : undefined, highWaterMark: READ_CHUNK_BYTES });
     handle = undefined; // the stream owns it now (autoClose)
     if (!gzip) return { ...streamSource(raw, false), size };
+    // Loaded here, not at start: most inputs are not gzip.
+    const { createGunzip } = await import('node:zlib');
     const gunzip = createGunzip({ chunkSize: READ_CHUNK_BYTES });
     raw.on('error', (err) => gunzip.destroy(err));
     raw.pipe(gunzip);

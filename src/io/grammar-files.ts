@@ -2,16 +2,17 @@
 // checked against its JSON Schema, compiled, and its samples run, so a bad grammar fails at load with
 // the file, the JSON pointer and the reason.
 //
-// Start-up: the bundled grammars are only compiled. Their schema and samples are checked by the test
-// suite and by `catalina-lens grammars --test`; checking them again at every start cost ~0.5 s (ajv
-// code generation, every sample through every grammar). CATALINA_LENS_CHECK_GRAMMARS=1 restores it.
+// Start-up: the bundled grammars are only compiled, and their event templates only when first
+// matched. Their schema and samples are checked by the test suite and by `catalina-lens grammars
+// --test`; checking them again at every start cost ~0.5 s (ajv code generation, every sample through
+// every grammar). CATALINA_LENS_CHECK_GRAMMARS=1 restores it.
 
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { LensError } from '../core/errors.js';
+import { PACKAGE } from '../package-root.js';
 import { compileFormatGrammar, type CompiledFormat } from '../core/format-grammar.js';
 import { compileEventGrammar, type CompiledEventGrammar } from '../core/event-grammar.js';
 import { checkFormatSamples } from '../core/format-samples.js';
@@ -25,9 +26,7 @@ export interface Grammars {
   files: string[];
 }
 
-/** The package root: `dist/io/` and `src/io/` both sit two levels below it. */
-export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const BUNDLED_GRAMMARS = join(PACKAGE_ROOT, 'grammars');
+export const BUNDLED_GRAMMARS = join(PACKAGE.root, 'grammars');
 
 type Kind = 'format' | 'events';
 const validators = new Map<Kind, ValidateFunction>();
@@ -116,7 +115,10 @@ function listGrammarFiles(path: string): string[] {
   return [...new Set(out)];
 }
 
-/** `trusted`: the bundled files, already checked against their schemas (by the tests): compile only. */
+/**
+ * `trusted`: the bundled files, already checked against their schemas and compiled whole by the
+ * tests: not validated, and their templates compiled lazily.
+ */
 function loadFiles(files: string[], trusted = false): Grammars {
   const formats: CompiledFormat[] = [];
   const events: CompiledEventGrammar[] = [];
@@ -139,7 +141,8 @@ function loadFiles(files: string[], trusted = false): Grammars {
     for (const [name, body] of Object.entries(json as Record<string, unknown>)) {
       if (name === '$schema') continue;
       if (kind === 'format') formats.push(compileFormatGrammar(name, body, file));
-      else events.push(compileEventGrammar(name, body, file, { validate: !trusted }));
+      // Trusted templates are built on first match: most are never needed by a run (~20 ms at start).
+      else events.push(compileEventGrammar(name, body, file, { validate: !trusted, lazy: trusted }));
     }
   }
   return { formats, events, files };

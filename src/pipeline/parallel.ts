@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { LensError, type LensErrorCode } from '../core/errors.js';
 import { emptyInputStats, type ClusterEvent, type InputStats } from '../core/types.js';
 import type { InputFile } from '../io/inputs.js';
@@ -91,6 +91,8 @@ export async function sizeOf(path: string): Promise<number> {
 /** A worker running the module beside this one: compiled JS, or the TypeScript source (tests) through tsx. */
 function startWorker(): Worker {
   const self = import.meta.url;
+  // Required here, not imported at start: small inputs never start a worker.
+  const { Worker } = createRequire(self)('node:worker_threads') as typeof import('node:worker_threads');
   // A small young generation (4 MB): the parse loop's garbage is short-lived, and peak RSS stays flat
   // (1 GiB archive: 144 MB peak with 8 MB, 133 MB with 4 MB, same CPU).
   if (!self.endsWith('.ts')) return new Worker(new URL('./parse-worker.js', self), { resourceLimits: { maxYoungGenerationSizeMb: 4 } });

@@ -1,12 +1,13 @@
 // The text report: read top-down. Nodes and runs, a membership timeline drawn in text, transfers,
 // latency, findings with evidence, accounting. Every log-derived string goes through the sanitiser.
 
-import { Chalk, type ChalkInstance } from 'chalk';
 import { sanitizeForTerminal } from '../core/sanitize.js';
 import type { ClusterSnapshot, Finding, LatencyStats, MembershipRow, Severity } from '../core/snapshot.js';
+import { PLAIN, type Paint } from './paint.js';
 
 export interface TextOptions {
-  color: boolean;
+  /** Colours: `colorPaint()` (chalk); default none. */
+  paint?: Paint;
   width: number;
 }
 
@@ -67,7 +68,7 @@ function statsText(st: LatencyStats): string {
   return `${st.count} received: min ${st.min} ms, p50 ${st.p50} ms, p95 ${st.p95} ms, max ${st.max} ms${st.timeouts ? `, ${st.timeouts} timed out` : ''}`;
 }
 
-function timeline(snap: ClusterSnapshot, rows: MembershipRow[], width: number, c: ChalkInstance): string[] {
+function timeline(snap: ClusterSnapshot, rows: MembershipRow[], width: number, c: Paint): string[] {
   const from = snap.span.fromMs;
   const to = snap.span.toMs;
   if (from === undefined || to === undefined || rows.length === 0) return rows.length ? ['  (no times in these logs: no timeline)'] : ['  (no member was ever added)'];
@@ -100,12 +101,12 @@ function timeline(snap: ClusterSnapshot, rows: MembershipRow[], width: number, c
   return out;
 }
 
-function severityTag(sev: Severity, c: ChalkInstance): string {
+function severityTag(sev: Severity, c: Paint): string {
   const tag = sev.toUpperCase().padEnd(7);
   return sev === 'error' ? c.red.bold(tag) : sev === 'warning' ? c.yellow(tag) : c.blue(tag);
 }
 
-function findingLines(f: Finding, width: number, c: ChalkInstance): string[] {
+function findingLines(f: Finding, width: number, c: Paint): string[] {
   const tag = f.severity.toUpperCase().padEnd(7);
   const head = wrap(`${tag} ${s(f.kind)}${f.node ? ` ${s(f.node)}` : ''}${f.time ? ` at ${shortTime(f.time, f.timeMs)}` : ''}`, width, '  ');
   head[0] = head[0].replace(tag, severityTag(f.severity, c));
@@ -115,7 +116,7 @@ function findingLines(f: Finding, width: number, c: ChalkInstance): string[] {
 }
 
 export function renderText(snap: ClusterSnapshot, opts: TextOptions): string {
-  const c = new Chalk({ level: opts.color ? 1 : 0 });
+  const c = opts.paint ?? PLAIN;
   const width = Math.max(40, Math.floor(opts.width) || 80);
   const out: string[] = [];
   const h = (title: string) => {

@@ -42,6 +42,7 @@ function newestMtime(dir: string): number {
 beforeAll(async () => {
   if (!existsSync(CLI) || statSync(CLI).mtimeMs < newestMtime(join(ROOT, 'src'))) {
     execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+    execFileSync(process.execPath, [join(ROOT, 'scripts/bundle-cli.mjs')], { stdio: 'inherit' });
   }
   grammarSet = loadGrammarsSync([]);
   work = await mkdtemp(join(tmpdir(), 'tail-cli-'));

@@ -305,7 +305,7 @@ export function checkModel(r: CaseResult): string[] {
   for (const ev of r.events) model.apply(ev);
   const snap = model.snapshot();
   JSON.stringify(snap);
-  const text = renderText(snap, { color: false, width: 100 });
+  const text = renderText(snap, { width: 100 });
   const bad = text.split('\n').find((l) => UNSAFE_FOR_TERMINAL.test(l));
   return bad === undefined ? [] : [`text report line not terminal-safe: ${JSON.stringify(bad)}`];
 }

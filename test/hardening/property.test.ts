@@ -57,7 +57,7 @@ describe('mutated real logs', () => {
           expect(s.error).toBe(collected.errors[0].message);
         }
         const { snapshot } = await analyzeDetailed(path, { tz: c.tz, maxLineBytes: c.maxLineBytes });
-        const text = renderText(snapshot, { color: false, width: 80 });
+        const text = renderText(snapshot, { width: 80 });
         expect(text.split('\n').filter((l) => UNSAFE_FOR_TERMINAL.test(l))).toEqual([]);
       }),
       { numRuns: 40, seed: 7 },

@@ -53,7 +53,7 @@ describe('100,000 distinct members, 15,000 distinct managers', () => {
     expect(notes).toContain(`${N - BOUND} member records were not tracked`);
     // The text report of that snapshot (what `analyze --text` prints) carries the notes, and its
     // size is bounded by the caps, not by the log.
-    const text = renderText(snap, { color: false, width: 100 });
+    const text = renderText(snap, { width: 100 });
     expect(text).toMatch(/\nNotes\n(?:.*\n)*? {2}More than 10000 membership rows/);
     expect(text.split('\n').length).toBeLessThan(20 * BOUND); // rows, transfers and findings: each capped
   }, 60_000);
