@@ -70,6 +70,9 @@ function envOff(name: string): boolean {
 /** Bytes of a message decoded to see whether a template can match it. */
 const MESSAGE_HEAD = 64;
 
+/** Bytes handed to the framer at a time while the format is not decided yet. */
+const DETECT_PIECE = 16 * 1024;
+
 /** Bytes of a chunk read into the kernel's memory handed to it at a time. */
 const MAX_REGION = 4 * 1024 * 1024;
 /**
@@ -167,8 +170,19 @@ export class InputParser {
   }
 
   push(chunk: Buffer): void {
-    if (this.kernel !== undefined && this.mode === Mode.Bytes) this.pushBulk(chunk);
-    else this.framer.push(chunk);
+    let at = 0;
+    // Until the format is decided, in small pieces: the rest of the chunk then goes to the kernel
+    // (detection takes ~100 lines; the first 1 MiB read holds ~10 000).
+    while (this.mode === Mode.Detect && at < chunk.length) {
+      const end = Math.min(chunk.length, at + DETECT_PIECE);
+      this.framer.push(at === 0 && end === chunk.length ? chunk : chunk.subarray(at, end));
+      at = end;
+    }
+    const rest = at === 0 ? chunk : chunk.subarray(at);
+    if (rest.length > 0) {
+      if (this.kernel !== undefined && this.mode === Mode.Bytes) this.pushBulk(rest);
+      else this.framer.push(rest);
+    }
     this.syncFramerStats();
   }
 
