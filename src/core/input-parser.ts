@@ -18,7 +18,7 @@
 
 import { CLUSTER_LOGGER, createStartMatcher, LIFECYCLE_LOGGER, LoggerFilter, NOT_START, START, UNSURE, type StartMatcher } from './cluster-prefilter.js';
 import type { CompiledEventGrammar } from './event-grammar.js';
-import { createEventRecogniser } from './event-recogniser.js';
+import { sharedEventRecogniser } from './event-recogniser.js';
 import { matchInto, type CompiledFormat, type CompiledPattern, type MatchFields } from './format-grammar.js';
 import { createRecordAssembler } from './record-assembler.js';
 import { isUtf8 } from 'node:buffer';
@@ -127,7 +127,7 @@ export class InputParser {
     private readonly onEvent: (ev: ClusterEvent) => void,
   ) {
     this.stats = emptyInputStats(opts.file, opts.node);
-    const recogniser = createEventRecogniser(opts.events);
+    const recogniser = sharedEventRecogniser(opts.events);
     this.recognise = recogniser.recognise.bind(recogniser);
     this.mayMatch = recogniser.mayMatch.bind(recogniser);
     this.assembler = createRecordAssembler(
