@@ -2,29 +2,17 @@
 // format's heads (start-heads.ts). That must never rule out a real start: checked on every line of
 // the corpus, each format in turn as the decided one.
 
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { matchPattern } from '../../src/core/format-grammar.js';
 import { charHeads, HeadTable, unionHeads, wordHeads } from '../../src/core/start-heads.js';
 import { loadGrammarsSync } from '../../src/io/grammar-files.js';
-import { CORPUS, PUBLIC } from '../helpers/corpus.js';
+import { corpusLogFiles } from '../helpers/corpus.js';
 
 const { formats } = loadGrammarsSync();
 
 function corpusLines(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir).sort()) {
-      const p = join(dir, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (/^catalina\.(out|.*\.log)$/.test(name) || (dir === PUBLIC && name.endsWith('.log'))) {
-        out.push(...readFileSync(p, 'utf8').split('\n'));
-      }
-    }
-  };
-  walk(CORPUS);
-  return out;
+  return corpusLogFiles().flatMap((file) => readFileSync(file, 'utf8').split('\n'));
 }
 
 describe('HeadTable', () => {

@@ -36,6 +36,20 @@ export function readIndexCounts(): ScenarioCounts[] {
   return out;
 }
 
+/** Every catalina.out and catalina.*.log of the corpus, and every public/*.log, in path order. */
+export function corpusLogFiles(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/^catalina\.(out|.*\.log)$/.test(name) || (dir === PUBLIC && name.endsWith('.log'))) out.push(p);
+    }
+  };
+  walk(CORPUS);
+  return out;
+}
+
 export function scenarioDirs(): string[] {
   return readdirSync(CORPUS)
     .filter((d) => d !== 'public' && statSync(join(CORPUS, d)).isDirectory())

@@ -2,7 +2,7 @@
 // must give exactly what the general path gives, on every real log of the corpus; and it must
 // really skip the decoding of other records.
 
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { clusterLoggerBytes, spaceAt } from '../../src/core/cluster-prefilter.js';
@@ -11,23 +11,9 @@ import { InputParser, fastPathDefault } from '../../src/core/input-parser.js';
 import type { ClusterEvent } from '../../src/core/types.js';
 import { loadGrammarsSync } from '../../src/io/grammar-files.js';
 import { collectEvents } from '../../src/pipeline/read-events.js';
-import { CORPUS, PUBLIC } from '../helpers/corpus.js';
+import { CORPUS, corpusLogFiles, PUBLIC } from '../helpers/corpus.js';
 
-/** Every catalina.out, catalina.*.log and public/*.log of the corpus. */
-function corpusFiles(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir).sort()) {
-      const p = join(dir, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (/^catalina\.(out|.*\.log)$/.test(name) || (dir === PUBLIC && name.endsWith('.log'))) out.push(p);
-    }
-  };
-  walk(CORPUS);
-  return out;
-}
-
-const files = corpusFiles();
+const files = corpusLogFiles();
 const grammars = loadGrammarsSync();
 
 function parse(data: Buffer, fastPath: boolean, chunk = 1 << 20, file = 'x.log', lineScan = true): { parser: InputParser; events: ClusterEvent[] } {
