@@ -76,6 +76,24 @@ export function isClusterLogger(logger?: string): boolean {
   return logger !== undefined && CLUSTER_LOGGER_RE.test(logger);
 }
 
+/**
+ * Whether `msg` (its first line, leading white space trimmed) can begin with a template's literal
+ * `prefix` (white space runs folded to one space), as matchTemplate reads it: a space there takes a
+ * run of white space, every other character itself. When the message is only a head (`complete`
+ * false) and ends first, it may still fit.
+ */
+function prefixFits(msg: string, prefix: string, complete: boolean): boolean {
+  let i = 0;
+  for (let k = 0; k < prefix.length; k++) {
+    if (i >= msg.length) return !complete;
+    if (prefix.charCodeAt(k) === 0x20) {
+      if (!isKeySpace(msg.charCodeAt(i))) return false;
+      while (i < msg.length && isKeySpace(msg.charCodeAt(i))) i++;
+    } else if (msg.charCodeAt(i++) !== prefix.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
 const shared = new WeakMap<readonly CompiledEventGrammar[], EventRecogniser>();
 
 /**
@@ -174,10 +192,14 @@ export function createEventRecogniser(grammars: CompiledEventGrammar[]): EventRe
   }
 
   function mayMatch(text: string, complete: boolean): boolean {
-    const msg = complete ? firstLine(text) : trimStartSpaces(text);
+    let msg = complete ? firstLine(text) : trimStartSpaces(text);
+    // A head cut inside a character decodes to U+FFFD there: compare only what came whole.
+    if (!complete) while (msg.endsWith('\ufffd')) msg = msg.slice(0, -1);
     const key = keyOf(msg);
     if (!complete && key.length < KEY) return true; // the head may be too short to tell
-    if (byKey.has(key)) return true;
+    const keyed = byKey.get(key);
+    // The whole literal prefix, not only its key: "Server built:" is no "Server version name:".
+    if (keyed) for (const t of keyed) if (prefixFits(msg, t.prefix, complete)) return true;
     for (const t of short) if (msg.startsWith(t.prefix)) return true;
     return false;
   }

@@ -339,6 +339,23 @@ describe('mayMatch: can any template match a message?', () => {
     )!;
     expect(r.recognise(rec as LogRecord, 'n')?.type).toBe('server-version');
   });
+  it('compares the whole literal prefix, not only its first characters (real lines: public/isaiasa… tomcat0, lines 2, 27, 29)', () => {
+    // Same first letters as "Server version…", "Starting Servlet engine…", "Initializing…": no template.
+    expect(r.mayMatch('Server built:          Mar 18 2016 20:31:49 UTC', true)).toBe(false);
+    expect(r.mayMatch('Starting service Catalina', true)).toBe(false);
+    expect(r.mayMatch('Initialization processed in 749 ms', true)).toBe(false);
+    // A run of white space where the template has one space still fits.
+    expect(r.mayMatch('Server   version:        Apache Tomcat/8.0.33', true)).toBe(true);
+    // Both forms of the stop message (Tomcat 8.0 and 8.5.15+) have templates.
+    expect(r.mayMatch('Stopping service Catalina', true)).toBe(true);
+    expect(r.mayMatch('Stopping service [Catalina]', true)).toBe(true);
+  });
+  it('a head that ends inside the prefix, or inside a character, is a maybe', () => {
+    expect(r.mayMatch('Server vers', false)).toBe(true);
+    expect(r.mayMatch('Server vers', true)).toBe(false);
+    expect(r.mayMatch('Server vers\ufffd', false)).toBe(true);
+    expect(r.mayMatch('Server built:   Mar', false)).toBe(false);
+  });
   it('a head too short to tell is a maybe; a whole short message is decided', () => {
     expect(r.mayMatch('  Se', false)).toBe(true);
     expect(r.mayMatch('Se', true)).toBe(false);
