@@ -1,32 +1,41 @@
 // What a start line of a format must begin with, known from its grammar: one of some literal words
-// (month names, level names, a literal) or one character of a set (a digit). It lets the byte path
-// rule out most lines as another format's start without decoding them: a stack trace's `Caused by`
-// begins with `C` like `CONFIG`, but with no level word.
+// (month names, level names, a literal) or one character of a set (a digit), and what can follow
+// that character. It lets the byte path rule out most lines as another format's start without
+// decoding them: a stack trace's `Caused by` begins with `C` like `CONFIG`, but with no level word,
+// and a JSP error's `1: <%` with a digit, but no date goes on with a colon.
 
-/** A match begins with one of `words`, or with a character of `chars`. */
+/**
+ * A match begins with one of `words`, or with a character of `chars`; after such a character comes
+ * one of `follow` (undefined: anything).
+ */
 export interface Heads {
   words: readonly string[];
   chars: string;
+  follow?: string;
 }
 
 export function wordHeads(words: Iterable<string>): Heads {
   return { words: [...new Set(words)].filter((w) => w !== ''), chars: '' };
 }
 
-export function charHeads(chars: string): Heads {
-  return { words: [], chars };
+export function charHeads(chars: string, follow?: string): Heads {
+  return follow === undefined ? { words: [], chars } : { words: [], chars, follow };
 }
 
 /** Heads of an alternation: undefined when any branch can begin with anything. */
 export function unionHeads(list: ReadonlyArray<Heads | undefined>): Heads | undefined {
   const words: string[] = [];
   let chars = '';
+  let follow: string | undefined = '';
   for (const h of list) {
     if (h === undefined) return undefined;
     words.push(...h.words);
     chars += h.chars;
+    if (h.chars !== '') follow = h.follow === undefined || follow === undefined ? undefined : follow + h.follow;
   }
-  return { words: [...new Set(words)], chars: [...new Set(chars)].join('') };
+  const out: Heads = { words: [...new Set(words)], chars: [...new Set(chars)].join('') };
+  if (out.chars !== '' && follow !== undefined) out.follow = [...new Set(follow)].join('');
+  return out;
 }
 
 /** The first UTF-16 units the heads allow. */
@@ -39,28 +48,49 @@ export function headChars(h: Heads): string {
  * begins with none of them, so no pattern of these heads can match it.
  */
 export class HeadTable {
-  /** Per first byte: 0 nothing begins with it, 1 anything may follow, 2 one of `words[byte]` must begin the line. */
+  /**
+   * Per first byte: 0 nothing begins with it, 1 anything may follow, 2 one of `words[byte]` must
+   * begin the line, 3 the second byte must be in `follow[byte]`.
+   */
   private readonly kind = new Uint8Array(256);
-  private readonly words: Buffer[][] = [];
+  private readonly words: Buffer[][] = Array.from({ length: 256 }, () => []);
+  private readonly follow: Array<Uint8Array | undefined> = Array.from({ length: 256 }, () => undefined);
 
   private constructor(heads: readonly Heads[]) {
+    const { kind } = this;
+    const allowAfter = (b: number, second: number | undefined): void => {
+      if (kind[b] === 1) return;
+      // A one-byte word, or an unknown follower: anything may follow.
+      if (second === undefined) {
+        kind[b] = 1;
+        return;
+      }
+      kind[b] = 3;
+      (this.follow[b] ??= new Uint8Array(256))[second] = 1;
+    };
     for (const h of heads) {
       for (const c of h.chars) {
         const bytes = Buffer.from(c);
-        // A non-ASCII character: any lead byte (the other bytes are not looked at)
-        if (bytes.length > 1) this.kind.fill(1, 0x80);
-        else this.kind[bytes[0]] = 1;
+        if (bytes.length > 1) {
+          // A non-ASCII character: any lead byte (the other bytes are not looked at)
+          for (let b = 0x80; b < 0x100; b++) kind[b] = 1;
+          continue;
+        }
+        if (h.follow === undefined) allowAfter(bytes[0], undefined);
+        for (const f of h.follow ?? '') allowAfter(bytes[0], Buffer.from(f)[0]);
       }
+    }
+    // Words: a list per first byte, or, where a follower set is kept, their second bytes in it.
+    for (const h of heads) {
       for (const w of h.words) {
         const bytes = Buffer.from(w);
         const b = bytes[0];
-        if (this.kind[b] === 1) continue;
-        this.kind[b] = 2;
-        (this.words[b] ??= []).push(bytes);
+        if (kind[b] === 0 || kind[b] === 2) {
+          kind[b] = 2;
+          this.words[b].push(bytes);
+        } else allowAfter(b, bytes[1]);
       }
     }
-    // A byte that anything may follow needs no word list.
-    for (let b = 0; b < 256; b++) if (this.kind[b] === 1) delete this.words[b];
   }
 
   /** Undefined when some pattern's heads are not known (any line may start it). */
@@ -73,6 +103,7 @@ export class HeadTable {
   mayStart(buf: Uint8Array, start: number, end: number): boolean {
     if (start >= end) return false;
     const k = this.kind[buf[start]];
+    if (k === 3) return end - start > 1 && this.follow[buf[start]]![buf[start + 1]] === 1;
     if (k !== 2) return k === 1;
     for (const w of this.words[buf[start]]) {
       if (end - start < w.length) continue;

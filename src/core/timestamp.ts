@@ -143,15 +143,22 @@ function compileTimeFormat(
   let embed = '';
   const setters: Setter[] = [];
   let heads: Heads | undefined;
-  let first = true;
+  let elements = 0;
+  /** The first element is digits that may end after one: what may follow its first digit is known with the second. */
+  let firstRun: { min: number; max: number } | undefined;
   let hasOffset = false;
   let fracTail = 0;
   let i = 0;
-  const add = (kind: Kind | undefined, re: string, starts: Heads | undefined): void => {
-    if (first) {
-      heads = starts;
-      first = false;
+  /** `digits`: the element is a run of `min` to `max` digits. */
+  const add = (kind: Kind | undefined, re: string, starts: Heads | undefined, digits?: { min: number; max: number }): void => {
+    if (elements === 0) {
+      firstRun = digits;
+      heads = digits && digits.min >= 2 ? charHeads(DIGITS, DIGITS) : starts;
+    } else if (elements === 1 && firstRun && firstRun.min < 2) {
+      // After a first digit: another (when the run may be longer), or the start of this element.
+      heads = starts ? charHeads(DIGITS, (firstRun.max >= 2 ? DIGITS : '') + headChars(starts)) : charHeads(DIGITS);
     }
+    elements++;
     if (kind === undefined) {
       src += re;
       embed += re;
@@ -182,13 +189,13 @@ function compileTimeFormat(
     const prev = fmt[i - 1];
     switch (c) {
       case 'y':
-        if (n === 4) add(Kind.Year4, '\\d{4}', charHeads(DIGITS));
-        else if (n === 2) add(Kind.Year2, '\\d{2}', charHeads(DIGITS));
+        if (n === 4) add(Kind.Year4, '\\d{4}', charHeads(DIGITS), { min: 4, max: 4 });
+        else if (n === 2) add(Kind.Year2, '\\d{2}', charHeads(DIGITS), { min: 2, max: 2 });
         else throw bad(`y must be yyyy or yy, got ${c.repeat(n)}`);
         break;
       case 'M':
-        if (n === 1) add(Kind.Month, '\\d{1,2}', charHeads(DIGITS));
-        else if (n === 2) add(Kind.Month, '\\d{2}', charHeads(DIGITS));
+        if (n === 1) add(Kind.Month, '\\d{1,2}', charHeads(DIGITS), { min: 1, max: 2 });
+        else if (n === 2) add(Kind.Month, '\\d{2}', charHeads(DIGITS), { min: 2, max: 2 });
         else if (n === 3) {
           if (!monthAlt) throw bad('MMM needs "months" in the timestamp block');
           add(Kind.MonthName, monthAlt, wordHeads(monthNames));
@@ -196,7 +203,7 @@ function compileTimeFormat(
         break;
       case 'd':
         if (n > 2) throw bad(`unsupported ${c.repeat(n)}`);
-        add(Kind.Day, n === 1 ? '\\d{1,2}' : '\\d{2}', charHeads(DIGITS));
+        add(Kind.Day, n === 1 ? '\\d{1,2}' : '\\d{2}', charHeads(DIGITS), { min: n, max: 2 });
         break;
       case 'H':
       case 'h':
@@ -204,11 +211,11 @@ function compileTimeFormat(
       case 's': {
         if (n > 2) throw bad(`unsupported ${c.repeat(n)}`);
         const kind = c === 'H' ? Kind.Hour24 : c === 'h' ? Kind.Hour12 : c === 'm' ? Kind.Minute : Kind.Second;
-        add(kind, n === 1 ? '\\d{1,2}' : '\\d{2}', charHeads(DIGITS));
+        add(kind, n === 1 ? '\\d{1,2}' : '\\d{2}', charHeads(DIGITS), { min: n, max: 2 });
         break;
       }
       case 'S': {
-        add(Kind.Fraction, `\\d{${n}}`, charHeads(DIGITS));
+        add(Kind.Fraction, `\\d{${n}}`, charHeads(DIGITS), { min: n, max: n });
         // A fraction right after a one-character separator at the end of the pattern: cacheable tail.
         fracTail = i + n === fmt.length && prev !== undefined && !/[A-Za-z']/.test(prev) ? n + 1 : 0;
         i += n;

@@ -30,6 +30,26 @@ describe('HeadTable', () => {
     expect(ok('Caused by')).toBe(false); // no head begins with C
   });
 
+  it('after a first character, only what can follow it (JSP error lines of public/isaiasa…tomcat0: `1: <%`)', () => {
+    const t = HeadTable.of([charHeads('0123456789', '0123456789-'), wordHeads(['1月', '10월'])])!;
+    const ok = (s: string): boolean => t.mayStart(Buffer.from(s), 0, Buffer.byteLength(s));
+    expect(ok('21-May-2019')).toBe(true);
+    expect(ok('1-2')).toBe(true);
+    expect(ok('1月 04, 2015')).toBe(true); // a word's second byte joins the followers
+    expect(ok('10월')).toBe(true);
+    expect(ok('1: <%')).toBe(false);
+    expect(ok('2: HttpSession s = request.getSession();')).toBe(false);
+    expect(ok('7')).toBe(false); // no date is one character long
+    expect(unionHeads([charHeads('0', 'a'), charHeads('1')])?.follow).toBeUndefined();
+    expect(unionHeads([charHeads('0', 'a'), charHeads('1', 'b'), wordHeads(['x'])])?.follow).toBe('ab');
+  });
+
+  it('the JUL formats: a digit is followed by a digit, a dash or a space; JSP listing lines are ruled out', () => {
+    const others = formats.filter((f) => f.name !== 'juli_oneline' && !f.fallback);
+    const table = HeadTable.of(others.flatMap((f) => f.patterns.map((p) => p.heads)))!;
+    for (const line of ['1: <%', '3: }%>', '4: }%>']) expect(table.mayStart(Buffer.from(line), 0, line.length), line).toBe(false);
+  });
+
   it('is undefined when one pattern may begin with anything, and a character head covers the words of its byte', () => {
     expect(HeadTable.of([wordHeads(['INFO']), undefined])).toBeUndefined();
     expect(unionHeads([wordHeads(['a']), undefined])).toBeUndefined();
