@@ -129,6 +129,8 @@ export function createEventRecogniser(grammars: CompiledEventGrammar[]): EventRe
   const bySpecificity = (a: CompiledTemplate, b: CompiledTemplate): number => b.specificity - a.specificity;
   for (const list of byKey.values()) list.sort(bySpecificity);
   short.sort(bySpecificity);
+  /** The distinct literal prefixes of each key's templates (Tomcat versions and families share most). */
+  const prefixesByKey = new Map([...byKey].map(([k, list]) => [k, [...new Set(list.map((t) => t.prefix))]]));
 
   const none: CompiledTemplate[] = [];
   function candidates(msg: string): CompiledTemplate[] {
@@ -197,9 +199,9 @@ export function createEventRecogniser(grammars: CompiledEventGrammar[]): EventRe
     if (!complete) while (msg.endsWith('\ufffd')) msg = msg.slice(0, -1);
     const key = keyOf(msg);
     if (!complete && key.length < KEY) return true; // the head may be too short to tell
-    const keyed = byKey.get(key);
+    const prefixes = prefixesByKey.get(key);
     // The whole literal prefix, not only its key: "Server built:" is no "Server version name:".
-    if (keyed) for (const t of keyed) if (prefixFits(msg, t.prefix, complete)) return true;
+    if (prefixes) for (const prefix of prefixes) if (prefixFits(msg, prefix, complete)) return true;
     for (const t of short) if (msg.startsWith(t.prefix)) return true;
     return false;
   }
