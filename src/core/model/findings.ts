@@ -111,8 +111,8 @@ function providerContext(ctx: FindingsContext, t: Transfer, st: TransferState): 
     return `${p} was restarting: its log shows a new start between the request and the timeout`;
   }
   if (st.providerStoppedAtOutcome) return `${p} was shutting down: it had logged its stop by then`;
-  const waitingBack = ctx.transfers.find(
-    (o) => o.node === p && o.provider === t.node && o.requestedAtMs !== undefined && req !== undefined && end !== undefined && o.requestedAtMs <= end && (o.outcomeAtMs ?? Infinity) >= req,
+  const waitingBack = transfersBetween(ctx, p, t.node).find(
+    (o) => o.requestedAtMs !== undefined && req !== undefined && end !== undefined && o.requestedAtMs <= end && (o.outcomeAtMs ?? Infinity) >= req,
   );
   if (waitingBack) return `${p} was itself waiting for session state from ${t.node} at that moment (requested at ${at(waitingBack.requestedAt, waitingBack.requestedAtMs)}), and a node in that phase drops incoming state requests`;
   const between = st.providerEventsAtOutcome !== undefined && st.providerEventsAtRequest !== undefined ? st.providerEventsAtOutcome - st.providerEventsAtRequest : undefined;
@@ -126,6 +126,25 @@ function providerContext(ctx: FindingsContext, t: Transfer, st: TransferState): 
     return `${p}'s log has no record at that time: it was not running, or its log is missing that period`;
   }
   return `${p} was logging at the time (${between} cluster records in that window), so it was alive but did not answer: see its log around ${at(t.requestedAt, req)}`;
+}
+
+const byRequesterAndProvider = new WeakMap<Transfer[], Map<string, Transfer[]>>();
+
+/** The transfers `node` requested from `provider`, in log order (indexed once per snapshot). */
+function transfersBetween(ctx: FindingsContext, node: string, provider: string): Transfer[] {
+  let index = byRequesterAndProvider.get(ctx.transfers);
+  if (!index) {
+    index = new Map();
+    for (const o of ctx.transfers) {
+      if (o.provider === undefined) continue;
+      const key = `${o.node}\u0000${o.provider}`;
+      const list = index.get(key);
+      if (list) list.push(o);
+      else index.set(key, [o]);
+    }
+    byRequesterAndProvider.set(ctx.transfers, index);
+  }
+  return index.get(`${node}\u0000${provider}`) ?? [];
 }
 
 function transferFindings(ctx: FindingsContext, out: Finding[]): void {
@@ -184,18 +203,7 @@ function mutualRequests(ctx: FindingsContext, out: Finding[]): void {
     l.push(t);
   }
   for (const list of byPair.values()) {
-    const used = new Set<Transfer>();
-    for (const a of list) {
-      if (used.has(a)) continue;
-      const aEnd = a.outcomeAtMs ?? a.requestedAtMs! + (a.timeoutSeconds ?? 60) * 1000;
-      const b = list.find((x) => {
-        if (x === a || used.has(x) || x.node !== a.provider || x.provider !== a.node) return false;
-        const xEnd = x.outcomeAtMs ?? x.requestedAtMs! + (x.timeoutSeconds ?? 60) * 1000;
-        return x.requestedAtMs! <= aEnd && a.requestedAtMs! <= xEnd;
-      });
-      if (!b) continue;
-      used.add(a);
-      used.add(b);
+    for (const [a, b] of mutualPairs(list)) {
       const [first, second] = a.requestedAtMs! <= b.requestedAtMs! ? [a, b] : [b, a];
       const bothTimedOut = a.outcome === 'timeout' && b.outcome === 'timeout';
       const gap = second.requestedAtMs! - first.requestedAtMs!;
@@ -212,6 +220,56 @@ function mutualRequests(ctx: FindingsContext, out: Finding[]): void {
       );
     }
   }
+}
+
+const waitEnd = (t: Transfer): number => t.outcomeAtMs ?? t.requestedAtMs! + (t.timeoutSeconds ?? 60) * 1000;
+
+/**
+ * Requests between two nodes (`list`, in log order, each with a request time) paired with one asked
+ * the other way while it waited: for each request not yet paired, in order, the first in log order
+ * that is unpaired, asked the other way, and whose wait overlaps its own. Each side's requests are
+ * sorted by time so that only those near a request are looked at (a long archive logs thousands).
+ */
+export function mutualPairs(list: readonly Transfer[]): Array<[Transfer, Transfer]> {
+  const pairs: Array<[Transfer, Transfer]> = [];
+  const used = new Set<Transfer>();
+  const order = new Map(list.map((t, i) => [t, i]));
+  const bySide = new Map<string, Transfer[]>();
+  for (const t of list) {
+    const side = bySide.get(t.node);
+    if (side) side.push(t);
+    else bySide.set(t.node, [t]);
+  }
+  for (const side of bySide.values()) side.sort((x, y) => x.requestedAtMs! - y.requestedAtMs!);
+  const longest = list.reduce((n, t) => Math.max(n, waitEnd(t) - t.requestedAtMs!), 0);
+  for (const a of list) {
+    if (used.has(a)) continue;
+    const aEnd = waitEnd(a);
+    const other = bySide.get(a.provider!) ?? [];
+    let b: Transfer | undefined;
+    for (let i = firstAtOrAfter(other, a.requestedAtMs! - longest); i < other.length && other[i].requestedAtMs! <= aEnd; i++) {
+      const x = other[i];
+      if (x === a || used.has(x) || x.provider !== a.node || waitEnd(x) < a.requestedAtMs!) continue;
+      if (b === undefined || order.get(x)! < order.get(b)!) b = x;
+    }
+    if (!b) continue;
+    used.add(a);
+    used.add(b);
+    pairs.push([a, b]);
+  }
+  return pairs;
+}
+
+/** The index of the first transfer of `sorted` (by request time) requested at or after `ms`. */
+function firstAtOrAfter(sorted: Transfer[], ms: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid].requestedAtMs! < ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function flapping(ctx: FindingsContext, out: Finding[]): void {
