@@ -16,7 +16,7 @@
 // continuation lines, added to the current record in bulk (decoded only when the record is one the
 // assembler holds). The per-line path remains for everything else and gives the same results.
 
-import { CLUSTER_LOGGER, createStartMatcher, LIFECYCLE_LOGGER, LoggerFilter, NOT_START, START, UNSURE, type StartMatcher } from './cluster-prefilter.js';
+import { CLUSTER_LOGGER, createStartMatcher, LIFECYCLE_LOGGER, LoggerFilter, START, UNSURE, type StartMatcher } from './cluster-prefilter.js';
 import type { CompiledEventGrammar } from './event-grammar.js';
 import { sharedEventRecogniser } from './event-recogniser.js';
 import { matchInto, type CompiledFormat, type CompiledPattern, type MatchFields } from './format-grammar.js';

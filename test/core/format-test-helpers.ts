@@ -8,7 +8,6 @@ import { compileFormatGrammar, type CompiledFormat } from '../../src/core/format
 import { createRecordAssembler, type RecordAssemblerOptions } from '../../src/core/record-assembler.js';
 import type { Line, LogRecord } from '../../src/core/types.js';
 export { CORPUS } from '../helpers/corpus.js';
-import { CORPUS } from '../helpers/corpus.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const FORMATS_DIR = join(ROOT, 'grammars', 'formats');
