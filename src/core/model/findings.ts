@@ -65,6 +65,31 @@ const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 type Span = [number, number];
 
+/** `items` in lists by key, in order (first appearance of each key, then item order); an undefined key leaves the item out. */
+function groupBy<T>(items: Iterable<T>, keyOf: (item: T) => string | undefined): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    if (key === undefined) continue;
+    const list = groups.get(key);
+    if (list) list.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
+/** The number of leading indexes `i` of `0..length` for which `before(i)` holds (it holds for a prefix): a binary search. */
+function countWhile(length: number, before: (i: number) => boolean): number {
+  let lo = 0;
+  let hi = length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (before(mid)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 function finding(kind: string, severity: Severity, node: string | undefined, timeMs: number | undefined, time: string | undefined, message: string, evidence: string[]): Finding {
   const f: Finding = { kind, severity, message, evidence: [...new Set(evidence.filter(Boolean))] };
   if (node !== undefined) f.node = node;
@@ -134,14 +159,7 @@ const byRequesterAndProvider = new WeakMap<Transfer[], Map<string, Transfer[]>>(
 function transfersBetween(ctx: FindingsContext, node: string, provider: string): Transfer[] {
   let index = byRequesterAndProvider.get(ctx.transfers);
   if (!index) {
-    index = new Map();
-    for (const o of ctx.transfers) {
-      if (o.provider === undefined) continue;
-      const key = `${o.node}\u0000${o.provider}`;
-      const list = index.get(key);
-      if (list) list.push(o);
-      else index.set(key, [o]);
-    }
+    index = groupBy(ctx.transfers, (o) => (o.provider === undefined ? undefined : `${o.node}\u0000${o.provider}`));
     byRequesterAndProvider.set(ctx.transfers, index);
   }
   return index.get(`${node}\u0000${provider}`) ?? [];
@@ -195,13 +213,7 @@ function transferFindings(ctx: FindingsContext, out: Finding[]): void {
 
 function mutualRequests(ctx: FindingsContext, out: Finding[]): void {
   const reqs = ctx.transfers.filter((t) => t.provider && t.requestedAtMs !== undefined && t.outcome !== 'skipped');
-  const byPair = new Map<string, Transfer[]>();
-  for (const t of reqs) {
-    const key = [t.node, t.provider!].sort().join('\u0000');
-    let l = byPair.get(key);
-    if (!l) byPair.set(key, (l = []));
-    l.push(t);
-  }
+  const byPair = groupBy(reqs, (t) => [t.node, t.provider!].sort().join('\u0000'));
   for (const list of byPair.values()) {
     for (const [a, b] of mutualPairs(list)) {
       const [first, second] = a.requestedAtMs! <= b.requestedAtMs! ? [a, b] : [b, a];
@@ -234,12 +246,7 @@ export function mutualPairs(list: readonly Transfer[]): Array<[Transfer, Transfe
   const pairs: Array<[Transfer, Transfer]> = [];
   const used = new Set<Transfer>();
   const order = new Map(list.map((t, i) => [t, i]));
-  const bySide = new Map<string, Transfer[]>();
-  for (const t of list) {
-    const side = bySide.get(t.node);
-    if (side) side.push(t);
-    else bySide.set(t.node, [t]);
-  }
+  const bySide = groupBy(list, (t) => t.node);
   for (const side of bySide.values()) side.sort((x, y) => x.requestedAtMs! - y.requestedAtMs!);
   const longest = list.reduce((n, t) => Math.max(n, waitEnd(t) - t.requestedAtMs!), 0);
   for (const a of list) {
@@ -262,14 +269,7 @@ export function mutualPairs(list: readonly Transfer[]): Array<[Transfer, Transfe
 
 /** The index of the first transfer of `sorted` (by request time) requested at or after `ms`. */
 function firstAtOrAfter(sorted: Transfer[], ms: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid].requestedAtMs! < ms) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return countWhile(sorted.length, (i) => sorted[i].requestedAtMs! < ms);
 }
 
 function flapping(ctx: FindingsContext, out: Finding[]): void {
@@ -397,14 +397,7 @@ function runSpans(n: NodeInfo): Span[] {
 
 /** The span of `spans` (sorted, disjoint: normalised) that holds `t`, or undefined. */
 function spanHolding(spans: Span[], t: number): Span | undefined {
-  let lo = 0;
-  let hi = spans.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (spans[mid][0] <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  const sp = spans[lo - 1];
+  const sp = spans[countWhile(spans.length, (i) => spans[i][0] <= t) - 1];
   return sp !== undefined && t <= sp[1] ? sp : undefined;
 }
 
@@ -436,14 +429,8 @@ function openedBefore(evidence: Map<number, string>): (s: number) => string | un
   const latest: number[] = [];
   for (const i of byFrom) latest.push(Math.max(i, latest[latest.length - 1] ?? -1));
   return (s) => {
-    let lo = 0;
-    let hi = froms.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (froms[mid] <= s) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo === 0 ? undefined : entries[latest[lo - 1]][1];
+    const n = countWhile(froms.length, (i) => froms[i] <= s);
+    return n === 0 ? undefined : entries[latest[n - 1]][1];
   };
 }
 
@@ -451,14 +438,7 @@ function viewsDisagree(ctx: FindingsContext, inputs: Set<string>, out: Finding[]
   const nodes = ctx.nodes.filter((n) => inputs.has(n.name));
   // Each node's runs, and the resolved rows of each observer/member pair, worked out once.
   const runs = new Map(nodes.map((n) => [n.name, runSpans(n)]));
-  const rowsOf = new Map<string, MembershipRow[]>();
-  for (const row of ctx.membership) {
-    if (!row.resolved) continue;
-    const key = `${row.observer}\u0000${row.member}`;
-    const list = rowsOf.get(key);
-    if (list) list.push(row);
-    else rowsOf.set(key, [row]);
-  }
+  const rowsOf = groupBy(ctx.membership, (row) => (row.resolved ? `${row.observer}\u0000${row.member}` : undefined));
   const views = new Map<string, ReturnType<typeof viewSpans>>();
   const view = (observer: NodeInfo, member: string): ReturnType<typeof viewSpans> => {
     const key = `${observer.name}\u0000${member}`;
@@ -542,13 +522,7 @@ function clusterNeverFormed(ctx: FindingsContext, inputs: Set<string>, out: Find
 }
 
 function startFailures(ctx: FindingsContext, out: Finding[]): void {
-  const groups = new Map<string, FailureRecord[]>();
-  for (const f of ctx.failures) {
-    const key = `${f.kind}\u0000${f.node}`;
-    let l = groups.get(key);
-    if (!l) groups.set(key, (l = []));
-    l.push(f);
-  }
+  const groups = groupBy(ctx.failures, (f) => `${f.kind}\u0000${f.node}`);
   for (const list of groups.values()) {
     const f = list[0];
     const runs = new Set(list.map((x) => x.run)).size;
@@ -633,13 +607,7 @@ function sendFailures(ctx: FindingsContext, out: Finding[]): void {
 }
 
 function unknownMembers(ctx: FindingsContext, inputs: Set<string>, out: Finding[]): void {
-  const byAddress = new Map<string, MembershipRow[]>();
-  for (const r of ctx.membership) {
-    if (r.resolved) continue;
-    let l = byAddress.get(r.memberAddress);
-    if (!l) byAddress.set(r.memberAddress, (l = []));
-    l.push(r);
-  }
+  const byAddress = groupBy(ctx.membership, (r) => (r.resolved ? undefined : r.memberAddress));
   const addressed = ctx.nodes.filter((n) => inputs.has(n.name) && n.address).length;
   for (const [address, rows] of byAddress) {
     const first = rows.flatMap((r) => r.intervals).filter((iv) => iv.fromMs !== undefined || iv.toMs !== undefined).sort((a, b) => (a.fromMs ?? a.toMs!) - (b.fromMs ?? b.toMs!))[0];
@@ -663,13 +631,7 @@ function unknownMembers(ctx: FindingsContext, inputs: Set<string>, out: Finding[
 }
 
 function selfMembers(ctx: FindingsContext, out: Finding[]): void {
-  const byObserver = new Map<string, MembershipRow[]>();
-  for (const r of ctx.membership) {
-    if (!r.resolved || r.member !== r.observer || r.intervals.length === 0) continue;
-    let l = byObserver.get(r.observer);
-    if (!l) byObserver.set(r.observer, (l = []));
-    l.push(r);
-  }
+  const byObserver = groupBy(ctx.membership, (r) => (r.resolved && r.member === r.observer && r.intervals.length > 0 ? r.observer : undefined));
   for (const [observer, rows] of byObserver) {
     const ivs = rows.flatMap((r) => r.intervals).sort((a, b) => (a.fromMs ?? a.toMs ?? 0) - (b.fromMs ?? b.toMs ?? 0));
     const iv = ivs[0];
