@@ -673,7 +673,8 @@ export function matchTemplate(t: CompiledTemplate, message: string): Record<stri
 
 const LEADING_SPACE = /^[ \t\u00A0\u202F]+/;
 
-function isSpace(c: number): boolean {
+/** A template's white space: what a space piece of a template (and its literal prefix) takes a run of. */
+export function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0xa0 || c === 0x202f;
 }
 

@@ -2,7 +2,7 @@
 // a logger pre-check before any regex, then a literal-prefix index so each message meets few regexes.
 
 import type { CompiledEventGrammar, CompiledTemplate } from './event-grammar.js';
-import { matchTemplate, trimEnd } from './event-grammar.js';
+import { isSpace, matchTemplate, trimEnd } from './event-grammar.js';
 import { isoWithOffset } from './iso-time.js';
 import type { ClusterEvent, LogRecord } from './types.js';
 
@@ -39,17 +39,13 @@ function simpleName(logger: string): string {
   return logger.slice(logger.lastIndexOf('.') + 1);
 }
 
-function isKeySpace(c: number): boolean {
-  return c === 0x20 || c === 0x09 || c === 0xa0 || c === 0x202f;
-}
-
 /** The first KEY characters of a message with each run of white space as one space (no regex: runs per record). */
 function keyOf(message: string): string {
   let key = '';
   let space = false;
   for (let i = 0; i < message.length && key.length < KEY; i++) {
     const c = message.charCodeAt(i);
-    if (isKeySpace(c)) {
+    if (isSpace(c)) {
       if (!space) key += ' ';
       space = true;
     } else {
@@ -87,8 +83,8 @@ function prefixFits(msg: string, prefix: string, complete: boolean): boolean {
   for (let k = 0; k < prefix.length; k++) {
     if (i >= msg.length) return !complete;
     if (prefix.charCodeAt(k) === 0x20) {
-      if (!isKeySpace(msg.charCodeAt(i))) return false;
-      while (i < msg.length && isKeySpace(msg.charCodeAt(i))) i++;
+      if (!isSpace(msg.charCodeAt(i))) return false;
+      while (i < msg.length && isSpace(msg.charCodeAt(i))) i++;
     } else if (msg.charCodeAt(i++) !== prefix.charCodeAt(k)) return false;
   }
   return true;
