@@ -58,8 +58,6 @@ export interface CompiledTimeFormat {
   embed: string;
   setters: Setter[];
   hasOffset: boolean;
-  /** Characters the text can start with, when that set is small and known (else undefined). */
-  firstChars?: string;
   /** What the text begins with (its first element's words or characters), when known. */
   heads?: Heads;
   /** Width of a trailing `<sep>S…` fraction (sep + digits), 0 when the pattern does not end with one. */
@@ -73,8 +71,6 @@ export interface CompiledTimestamp {
   pm: Set<string>;
   /** Non-capturing alternation of every format, for `%TIME%`. */
   embed: string;
-  /** Union of the formats' first characters, or undefined when any format can start with anything. */
-  firstChars?: string;
   /** Union of the formats' heads, or undefined when any format can start with anything. */
   heads?: Heads;
   /** Some formats carry a day/month order (the input's order must be resolved). */
@@ -82,6 +78,12 @@ export interface CompiledTimestamp {
 }
 
 const DIGITS = '0123456789';
+
+/** A timestamp element that is a run of `min` to `max` digits. */
+interface DigitRun {
+  min: number;
+  max: number;
+}
 
 export function escapeRegex(s: string): string {
   return s.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
@@ -108,16 +110,13 @@ export function compileTimestamp(spec: TimestampSpec, file?: string, pointer = '
     const fs: TimestampFormatSpec = typeof f === 'string' ? { format: f } : f;
     return compileTimeFormat(fs, monthAlt, ampmAlt, [...months.keys()], [...am, ...pm], file, `${pointer}/formats/${i}`);
   });
-  const heads = unionHeads(formats.map((f) => f.heads));
-  const firstChars = heads && headChars(heads);
   return {
     formats,
     months,
     am,
     pm,
     embed: formats.length === 1 ? formats[0].embed : `(?:${formats.map((f) => f.embed).join('|')})`,
-    firstChars,
-    heads,
+    heads: unionHeads(formats.map((f) => f.heads)),
     hasOrder: formats.some((f) => f.order !== undefined),
   };
 }
@@ -145,12 +144,18 @@ function compileTimeFormat(
   let heads: Heads | undefined;
   let elements = 0;
   /** The first element is digits that may end after one: what may follow its first digit is known with the second. */
-  let firstRun: { min: number; max: number } | undefined;
+  let firstRun: DigitRun | undefined;
   let hasOffset = false;
   let fracTail = 0;
   let i = 0;
-  /** `digits`: the element is a run of `min` to `max` digits. */
-  const add = (kind: Kind | undefined, re: string, starts: Heads | undefined, digits?: { min: number; max: number }): void => {
+  /** `shape`: what the element begins with (undefined: anything), or, for a run of `min` to `max` digits, that run. */
+  const add = (kind: Kind | undefined, re: string, shape: Heads | DigitRun | undefined): void => {
+    let digits: DigitRun | undefined;
+    let starts: Heads | undefined;
+    if (shape !== undefined && 'min' in shape) {
+      digits = shape;
+      starts = charHeads(DIGITS);
+    } else starts = shape;
     if (elements === 0) {
       firstRun = digits;
       heads = digits && digits.min >= 2 ? charHeads(DIGITS, DIGITS) : starts;
@@ -189,13 +194,13 @@ function compileTimeFormat(
     const prev = fmt[i - 1];
     switch (c) {
       case 'y':
-        if (n === 4) add(Kind.Year4, '\\d{4}', charHeads(DIGITS), { min: 4, max: 4 });
-        else if (n === 2) add(Kind.Year2, '\\d{2}', charHeads(DIGITS), { min: 2, max: 2 });
+        if (n === 4) add(Kind.Year4, '\\d{4}', { min: 4, max: 4 });
+        else if (n === 2) add(Kind.Year2, '\\d{2}', { min: 2, max: 2 });
         else throw bad(`y must be yyyy or yy, got ${c.repeat(n)}`);
         break;
       case 'M':
-        if (n === 1) add(Kind.Month, '\\d{1,2}', charHeads(DIGITS), { min: 1, max: 2 });
-        else if (n === 2) add(Kind.Month, '\\d{2}', charHeads(DIGITS), { min: 2, max: 2 });
+        if (n === 1) add(Kind.Month, '\\d{1,2}', { min: 1, max: 2 });
+        else if (n === 2) add(Kind.Month, '\\d{2}', { min: 2, max: 2 });
         else if (n === 3) {
           if (!monthAlt) throw bad('MMM needs "months" in the timestamp block');
           add(Kind.MonthName, monthAlt, wordHeads(monthNames));
@@ -203,7 +208,7 @@ function compileTimeFormat(
         break;
       case 'd':
         if (n > 2) throw bad(`unsupported ${c.repeat(n)}`);
-        add(Kind.Day, n === 1 ? '\\d{1,2}' : '\\d{2}', charHeads(DIGITS), { min: n, max: 2 });
+        add(Kind.Day, n === 1 ? '\\d{1,2}' : '\\d{2}', { min: n, max: 2 });
         break;
       case 'H':
       case 'h':
@@ -211,11 +216,11 @@ function compileTimeFormat(
       case 's': {
         if (n > 2) throw bad(`unsupported ${c.repeat(n)}`);
         const kind = c === 'H' ? Kind.Hour24 : c === 'h' ? Kind.Hour12 : c === 'm' ? Kind.Minute : Kind.Second;
-        add(kind, n === 1 ? '\\d{1,2}' : '\\d{2}', charHeads(DIGITS), { min: n, max: 2 });
+        add(kind, n === 1 ? '\\d{1,2}' : '\\d{2}', { min: n, max: 2 });
         break;
       }
       case 'S': {
-        add(Kind.Fraction, `\\d{${n}}`, charHeads(DIGITS), { min: n, max: n });
+        add(Kind.Fraction, `\\d{${n}}`, { min: n, max: n });
         // A fraction right after a one-character separator at the end of the pattern: cacheable tail.
         fracTail = i + n === fmt.length && prev !== undefined && !/[A-Za-z']/.test(prev) ? n + 1 : 0;
         i += n;
@@ -246,7 +251,6 @@ function compileTimeFormat(
     format: fmt,
     order: spec.order,
     heads,
-    firstChars: heads && headChars(heads),
     regex: new RegExp(`^${src}$`),
     embed,
     setters,
