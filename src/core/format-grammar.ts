@@ -379,15 +379,14 @@ function headsOf(src: string, ts: CompiledTimestamp | undefined, levels: Map<str
     if (hasTopLevelAlternation(inner)) return undefined;
     rest = inner;
   }
-  const chars = charHeads;
   if (rest.startsWith('%TIME%')) return ts?.heads;
   if (rest.startsWith('%LEVELS%')) return levels.size ? wordHeads(levels.keys()) : undefined;
   const next = rest[1];
   // The first atom must not be optional or repeat-zero.
   const quantified = (len: number): boolean => /^[?*]|^\{0/.test(rest.slice(len));
-  if (rest.startsWith('\\d')) return quantified(2) ? undefined : chars('0123456789');
-  if (rest[0] === '\\' && next !== undefined && /[[\]{}()<>.*+?^$|\\/\-]/.test(next)) return quantified(2) ? undefined : chars(next);
-  if (rest[0] !== undefined && /[A-Za-z0-9<>"'#@!=:;,\- ]/.test(rest[0])) return quantified(1) ? undefined : chars(rest[0]);
+  if (rest.startsWith('\\d')) return quantified(2) ? undefined : charHeads('0123456789');
+  if (rest[0] === '\\' && next !== undefined && /[[\]{}()<>.*+?^$|\\/\-]/.test(next)) return quantified(2) ? undefined : charHeads(next);
+  if (rest[0] !== undefined && /[A-Za-z0-9<>"'#@!=:;,\- ]/.test(rest[0])) return quantified(1) ? undefined : charHeads(rest[0]);
   return undefined;
 }
 

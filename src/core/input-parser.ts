@@ -239,9 +239,9 @@ export class InputParser {
     this.loggers = new LoggerFilter(this.opts.events);
     this.hold = Hold.Assembler; // the assembler may hold the current record
     this.mode = Mode.Bytes;
-    const foreign = this.assembler.foreignFirstBytes;
+    const foreign = this.assembler.foreignHeads;
     if (matcher.signature && foreign && (this.opts.lineScan ?? lineScanDefault())) {
-      const plan = createScanPlan(matcher.signature, foreign, this.loggers.names);
+      const plan = createScanPlan(matcher.signature, foreign.firstBytes, this.loggers.names);
       if (plan) this.kernel = LineScanKernel.create(plan);
     }
   }
@@ -432,12 +432,9 @@ export class InputParser {
   }
 
   private isForeignStart(buf: Buffer, start: number, end: number, flags: number, line: Line | undefined): boolean {
-    if (start === end) return false;
-    const first = this.assembler.foreignFirstBytes;
-    if (first !== undefined && first[buf[start]] === 0) return false;
     // No foreign pattern's words begin it (`Caused by` is no `CONFIG`): no regex needed.
     const heads = this.assembler.foreignHeads;
-    if (heads !== undefined && !(flags & LINE_INVALID_UTF8) && !heads.mayStart(buf, start, end)) return false;
+    if (heads !== undefined && !heads.mayStart(buf, start, end)) return false;
     return this.assembler.isForeignStart((line ?? this.decode(buf, start, end, flags)).text);
   }
 

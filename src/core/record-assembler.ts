@@ -64,13 +64,8 @@ export interface RecordAssembler {
    */
   isForeignStart(text: string): boolean;
   /**
-   * Once decided: a 256-entry table, non-zero for each first byte a foreign start line can begin
-   * with (a prefilter before decoding a line); undefined when any byte can.
-   */
-  readonly foreignFirstBytes: Uint8Array | undefined;
-  /**
-   * Once decided: what a foreign start line must begin with, on bytes (a finer prefilter than the
-   * first byte); undefined when not known for every foreign pattern.
+   * Once decided: what a foreign start line must begin with, on bytes (a prefilter before decoding
+   * a line); undefined when not known for every foreign pattern.
    */
   readonly foreignHeads: HeadTable | undefined;
 }
@@ -108,7 +103,6 @@ class Assembler implements RecordAssembler {
   private last = 0;
   /** The other non-fallback formats: a start line of one of them is foreign, not a continuation. */
   private others: readonly CompiledFormat[] = [];
-  private foreignBytes: Uint8Array | undefined;
   private heads: HeadTable | undefined;
 
   private cur: LogRecord | undefined;
@@ -205,7 +199,6 @@ class Assembler implements RecordAssembler {
     this.prefixMode = prefixMode;
     this.decided = true;
     this.others = this.formats.filter((f) => f !== fmt && !f.fallback);
-    this.foreignBytes = firstBytesOf(this.others);
     this.heads = HeadTable.of(this.others.flatMap((f) => f.patterns.map((p) => p.heads)));
     if (fmt?.timestamp) {
       this.reader = new TimeReader(fmt.timestamp, { tz: this.tz, dateOrder: this.dateOrder });
@@ -288,10 +281,6 @@ class Assembler implements RecordAssembler {
       if (this.cur) this.emit();
       this.sink.unparsed(line);
     }
-  }
-
-  get foreignFirstBytes(): Uint8Array | undefined {
-    return this.foreignBytes;
   }
 
   get foreignHeads(): HeadTable | undefined {
@@ -390,19 +379,4 @@ class Assembler implements RecordAssembler {
     this.omitted = 0;
     this.sink.record(r);
   }
-}
-
-/** First bytes (UTF-8) the start lines of `formats` can begin with; undefined when any byte can. */
-function firstBytesOf(formats: readonly CompiledFormat[]): Uint8Array | undefined {
-  const table = new Uint8Array(256);
-  for (const f of formats) {
-    for (const p of f.patterns) {
-      if (p.firstChars === undefined) return undefined;
-      for (const c of p.firstChars) {
-        if (c < 0x80) table[c] = 1;
-        else table.fill(1, 0x80); // a non-ASCII first character: any lead byte
-      }
-    }
-  }
-  return table;
 }

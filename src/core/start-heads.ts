@@ -93,13 +93,21 @@ export class HeadTable {
     }
   }
 
+  /** Non-zero for each first byte a match may begin with (the line-scan kernel's foreign-start bits). */
+  get firstBytes(): Uint8Array {
+    return this.kind;
+  }
+
   /** Undefined when some pattern's heads are not known (any line may start it). */
   static of(heads: ReadonlyArray<Heads | undefined>): HeadTable | undefined {
     if (heads.some((h) => h === undefined)) return undefined;
     return new HeadTable(heads as Heads[]);
   }
 
-  /** Whether the bytes at `[start, end)` (a line of valid UTF-8) may begin a match. */
+  /**
+   * Whether the bytes at `[start, end)` may begin a match. Also right for a line that is not UTF-8:
+   * decoding turns its bad bytes into U+FFFD, which begins no word and follows no character here.
+   */
   mayStart(buf: Uint8Array, start: number, end: number): boolean {
     if (start >= end) return false;
     const k = this.kind[buf[start]];
