@@ -37,7 +37,6 @@ export interface LineFramerOptions {
   raw?: RawLineHandler;
 }
 
-
 /**
  * The end of what is kept of the line `buf[start, end)` (`end` at its newline): cut at `maxLineBytes`
  * but not inside a UTF-8 sequence, then without a final `\r`.

@@ -31,12 +31,14 @@ export const REGEX_CHECK_TIMEOUT_MS = 5_000;
  * safe (timeout)`), or undefined when recheck proves it safe. Results are cached by flags and source.
  */
 export function regexHazard(source: string, flags: string, timeoutMs = REGEX_CHECK_TIMEOUT_MS): string | undefined {
-  const key = `${flags.replace(/[gyd]/g, '')}/${source}`;
+  // Flags that do not change what a pattern matches (global, sticky, indices) are left out.
+  const matching = flags.replace(/[gyd]/g, '');
+  const key = `${matching}/${source}`;
   if (cache.has(key)) return cache.get(key);
   // Named groups and the flags we use are plain ECMAScript; recheck understands them.
   // Loaded on first use: recheck costs ~200 ms of start-up and is only needed for user grammars.
   const { checkSync } = createRequire(import.meta.url)('recheck') as typeof import('recheck');
-  const result = checkSync(source, flags.replace(/[gyd]/g, ''), { timeout: timeoutMs });
+  const result = checkSync(source, matching, { timeout: timeoutMs });
   let hazard: string | undefined;
   if (result.status === 'vulnerable') hazard = `${result.complexity.summary} backtracking`;
   else if (result.status === 'unknown') {

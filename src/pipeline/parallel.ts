@@ -2,9 +2,8 @@
 // main thread pulls their events in batches (`RemoteFileReader`), as the merge needs them. A worker
 // reads a file only when asked for its next batch; batches are requested ahead within a budget of
 // bytes shared by all files (and two per file whatever the budget), so memory does not grow with
-// the input. Small archives,
-// stdin, pre-compiled grammar sets and single files stay in-process (a worker costs module loading
-// and grammar compiling, ~100 ms).
+// the input. Small archives, stdin, pre-compiled grammar sets and single files stay in-process (a
+// worker costs module loading and grammar compiling, ~100 ms).
 
 import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';

@@ -180,7 +180,6 @@ export async function streamEvents(paths: string | string[], options: ReadOption
   }
 }
 
-
 function inWindow(ev: ClusterEvent, since?: number, until?: number): boolean {
   if (ev.timeMs === undefined) return true; // no time to judge by: kept, in file order
   if (since !== undefined && ev.timeMs < since) return false;
