@@ -1,5 +1,5 @@
 import { formatLensError } from '../core/errors.js';
-import { sanitizeForTerminal } from '../core/sanitize.js';
+import { sanitizeForTerminal, sanitizeLines } from '../core/sanitize.js';
 import { testGrammars } from '../io/grammar-files.js';
 import type { CliArgs } from './args.js';
 import { loadGrammarsSync } from '../io/grammar-files.js';
@@ -8,7 +8,8 @@ import { relative } from 'node:path';
 export async function runGrammars(args: CliArgs): Promise<number> {
   if (args.test) {
     const { grammars, samples, errors } = testGrammars(args.grammars, { checkSafety: true });
-    for (const err of errors) process.stderr.write(`${formatLensError(err)}\n\n`);
+    // Grammar files are user input too: every line is sanitised before it reaches a terminal, as in main.ts.
+    for (const err of errors) process.stderr.write(`${sanitizeLines(formatLensError(err))}\n\n`);
     const count = grammars.formats.length + grammars.events.length;
     process.stdout.write(`${count} grammars, ${samples} samples: ${errors.length === 0 ? 'all pass' : `${errors.length} problems`}\n`);
     return errors.length === 0 ? 0 : 2;

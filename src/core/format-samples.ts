@@ -91,7 +91,7 @@ function checkOne(f: CompiledFormat): LensError[] {
         new LensError('GRAMMAR_SAMPLE_UNMATCHED', `sample ${i} of ${f.name} begins with none of the words its pattern was read to begin with`, {
           file: f.file,
           pointer: at('line'),
-          reason: `${JSON.stringify(first.slice(0, 40))} against ${pattern.name}: ${[...pattern.heads.words, ...pattern.heads.chars].slice(0, 12).join(' ')}`,
+          reason: `${JSON.stringify(first.slice(0, 40))} against ${pattern.name}: ${JSON.stringify([...pattern.heads.words, ...pattern.heads.chars].slice(0, 12))}`,
           help: 'a bug in catalina-lens (start-heads.ts), not in the grammar: please report it with this sample',
         }),
       );
