@@ -23,7 +23,7 @@ import { matchInto, type CompiledFormat, type CompiledPattern, type MatchFields 
 import { createRecordAssembler } from './record-assembler.js';
 import { isUtf8 } from 'node:buffer';
 import { decodeLine, LINE_INVALID_UTF8, LINE_TRUNCATED, LineFramer, lineContentEnd, NEWLINE } from './line-framer.js';
-import { createScanPlan, LineScanKernel, REPORT_INTS, SCAN_COUNTED_START, SCAN_LOGGER_START, SCAN_MAYBE_FOREIGN } from './line-scan.js';
+import { COPY_AREA, createScanPlan, LineScanKernel, REPORT_INTS, SCAN_COUNTED_START, SCAN_LOGGER_START, SCAN_MAYBE_FOREIGN } from './line-scan.js';
 import { isoWithOffset } from './iso-time.js';
 import { emptyInputStats, type ClusterEvent, type InputStats, type Line, type LogRecord } from './types.js';
 
@@ -76,10 +76,10 @@ const DETECT_PIECE = 16 * 1024;
 /** Bytes of a chunk read into the kernel's memory handed to it at a time. */
 const MAX_REGION = 4 * 1024 * 1024;
 /**
- * Bytes of another chunk (gzip, stdin, a live tail) copied into the kernel's memory at a time: its
- * memory grows to this and never shrinks, and a tail may hold a parser per file.
+ * Bytes of another chunk (gzip, stdin, a live tail) copied into the kernel's memory at a time: the
+ * kernel keeps room for this much (a tail may hold a parser per file), before its read slots.
  */
-const COPY_REGION = 64 * 1024;
+const COPY_REGION = COPY_AREA;
 
 const enum Mode {
   /** Format not decided yet: lines decoded and buffered by the assembler. */
@@ -163,10 +163,11 @@ export class InputParser {
   /**
    * Where to read the next `size` bytes of input before `push`ing them, when the line-scan kernel
    * is in use: its own memory, so the bytes are scanned where they were read. Undefined otherwise.
-   * Valid until the next `push` or `readBuffer`.
+   * Two slots: one can be read into while the chunk in the other is pushed. Valid until the next
+   * call for the same slot.
    */
-  readBuffer(size: number): Buffer | undefined {
-    return this.scanning ? this.kernel!.readBuffer(size) : undefined;
+  readBuffer(size: number, slot: 0 | 1 = 0): Buffer | undefined {
+    return this.scanning ? this.kernel!.readBuffer(size, slot) : undefined;
   }
 
   push(chunk: Buffer): void {

@@ -83,6 +83,9 @@ export const REPORT_INTS = 8;
 const DATA_AT = align(OUT_AT + OUT_CAP * REPORT_INTS * 4, 64);
 /** Readable bytes after a region: the kernel loads 32 at a time and the logger test reads ahead. */
 const SLACK = 64;
+/** Regions `load` copies in (up to this size, more grows the memory) go first; `readBuffer`'s slots follow. */
+export const COPY_AREA = 64 * 1024;
+const SLOTS_AT = align(DATA_AT + COPY_AREA + SLACK, 64);
 const PAGE = 64 * 1024;
 
 /** The kernel's byte classes: JavaScript's `\s` on UTF-8 bytes, and the OneLine pattern's punctuation. */
@@ -176,12 +179,16 @@ export class LineScanKernel {
   }
 
   /**
-   * `size` bytes of the kernel's memory to read input into and then `push`: scanned in place.
-   * Valid until the next `readBuffer` or `load` (either may grow the memory, which detaches it).
+   * `size` bytes of the kernel's memory to read input into and then `push`: scanned in place. Two
+   * slots (0 and 1), so that the next chunk can be read while this one is scanned; a region copied
+   * by `load` (at most COPY_AREA bytes) lands before both. The first call makes room for both
+   * slots, so as long as `size` stays the same, neither this nor `load` grows the memory (which
+   * would detach the slot a read is under way into). Valid until the next call for the same slot.
    */
-  readBuffer(size: number): Buffer {
-    this.grow(DATA_AT + size + SLACK);
-    return Buffer.from(this.k.memory.buffer, DATA_AT, size);
+  readBuffer(size: number, slot: 0 | 1 = 0): Buffer {
+    const stride = align(size + SLACK, 64);
+    this.grow(SLOTS_AT + 2 * stride);
+    return Buffer.from(this.k.memory.buffer, SLOTS_AT + slot * stride, size);
   }
 
   /** Size of the kernel's memory (it grows, never shrinks). */
@@ -198,7 +205,7 @@ export class LineScanKernel {
   load(region: Uint8Array): void {
     const memory = this.k.memory.buffer;
     const at = region.byteOffset;
-    if (region.buffer === memory && at >= DATA_AT && at + region.length + SLACK <= memory.byteLength) {
+    if (region.buffer === memory && at >= SLOTS_AT && at + region.length + SLACK <= memory.byteLength) {
       this.regionAt = at; // read into readBuffer(): already in place
     } else {
       this.grow(DATA_AT + region.length + SLACK);

@@ -78,7 +78,7 @@ export class FileEventReader implements EventReader {
         this.size = source.size ?? 0;
         // The parser copies what it keeps of a chunk, so the read buffer can be reused; once it scans
         // with its kernel, it lends the kernel's memory to read into.
-        this.chunks = source.chunks({ reuse: true, into: (size) => this.parser.readBuffer(size) })[Symbol.asyncIterator]();
+        this.chunks = source.chunks({ reuse: true, into: (size, slot) => this.parser.readBuffer(size, slot) })[Symbol.asyncIterator]();
       }
       const r = await this.chunks.next();
       if (r.done) {
