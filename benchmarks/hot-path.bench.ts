@@ -15,6 +15,7 @@ import { createStartMatcher, LoggerFilter, START } from '../src/core/cluster-pre
 import { InputParser } from '../src/core/input-parser.js';
 import { LineFramer } from '../src/core/line-framer.js';
 import { createScanPlan, LineScanKernel } from '../src/core/line-scan.js';
+import { HeadTable } from '../src/core/start-heads.js';
 import { TimeReader } from '../src/core/timestamp.js';
 import { loadGrammarsSync } from '../src/io/grammar-files.js';
 import { generate, parseSize } from './generate.js';
@@ -33,7 +34,7 @@ const grammars = loadGrammarsSync();
 const oneline = grammars.formats.find((f) => f.name === 'juli_oneline')!;
 const matcher = createStartMatcher(oneline)!;
 const loggers = new LoggerFilter(grammars.events);
-const kernel = LineScanKernel.create(createScanPlan(matcher.signature!, new Uint8Array(256), loggers.names)!)!;
+const kernel = LineScanKernel.create(createScanPlan(matcher.signature!, HeadTable.of([])!, loggers.names)!)!;
 
 // The naive baseline: readline lines, one regex for the start, one for cluster loggers.
 const NAIVE_START = /^(\d{2}-\w{3}-\d{4} \d{2}:\d{2}:\d{2}\.\d{3}) (\S+) \[(.*?)\] ([^\s[\]]+)\.([^\s.]+)(?: (.*))?$/s;

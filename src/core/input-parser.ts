@@ -242,7 +242,7 @@ export class InputParser {
     this.mode = Mode.Bytes;
     const foreign = this.assembler.foreignHeads;
     if (matcher.signature && foreign && (this.opts.lineScan ?? lineScanDefault())) {
-      const plan = createScanPlan(matcher.signature, foreign.firstBytes, this.loggers.names);
+      const plan = createScanPlan(matcher.signature, foreign, this.loggers.names);
       if (plan) this.kernel = LineScanKernel.create(plan);
     }
   }

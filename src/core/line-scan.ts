@@ -14,8 +14,16 @@ import { LINE_SCAN_WASM } from './line-scan-wasm.js';
 /** What the kernel is told about the decided format: built once per input (see line-scan.wat). */
 export interface ScanPlan {
   readonly signatureLength: number;
-  /** The kernel's tables: first-byte bits, lifecycle names, signature, month words, byte classes. */
+  /** The kernel's tables: first-byte bits, lifecycle names, signature, month words, byte classes, second bytes. */
   readonly tables: Uint8Array;
+}
+
+/** What may begin another format's start line, by its first two bytes (a HeadTable). */
+export interface ForeignStarts {
+  /** Non-zero for each first byte another format's start may begin with. */
+  readonly firstBytes: Uint8Array;
+  /** Per first byte, 32 bytes of bits: the second bytes it may go on with. */
+  readonly secondBytes: Uint8Array;
 }
 
 /** A report's code: a record start that cannot yield an event (JavaScript only counts it). */
@@ -24,7 +32,7 @@ export const SCAN_COUNTED_START = 1;
 export const SCAN_CLASSIFY = 2;
 /** A report's code: a record start whose logger may yield an event, with its logger and message located. */
 export const SCAN_LOGGER_START = 3;
-/** A report's code: no start of the decided format, but its first byte may start another format's record. */
+/** A report's code: no start of the decided format, but its first two bytes may start another format's record. */
 export const SCAN_MAYBE_FOREIGN = 4;
 
 /**
@@ -74,7 +82,8 @@ const SIG_SPAN_OFFSET = SIG_LOW_OFFSET + 128;
 const WORD_OFFSET = SIG_SPAN_OFFSET + 128;
 const MAX_WORDS = 64;
 const CLASS_OFFSET = WORD_OFFSET + 8 + MAX_WORDS * 4;
-const TABLES_SIZE = CLASS_OFFSET + 256;
+const PAIR_OFFSET = CLASS_OFFSET + 256;
+const TABLES_SIZE = PAIR_OFFSET + 256 * 32;
 const MAX_SIGNATURE = 128;
 const OUT_AT = align(TABLES_AT + TABLES_SIZE, 16);
 /** Reports per call: 4 Ki of 32 bytes. */
@@ -110,7 +119,7 @@ function align(n: number, to: number): number {
  * bytes, a range holding the newline, which the kernel relies on to stop at a short line's end, or
  * words it cannot list).
  */
-export function createScanPlan(sig: StartSignature, foreignFirst: Uint8Array, lifecycleNames: readonly Uint8Array[]): ScanPlan | undefined {
+export function createScanPlan(sig: StartSignature, foreign: ForeignStarts, lifecycleNames: readonly Uint8Array[]): ScanPlan | undefined {
   const { ranges, wordAt, words } = sig;
   const length = ranges.length / 2;
   if (length < 1 || ranges.length % 2 !== 0 || length > MAX_SIGNATURE) return undefined;
@@ -124,7 +133,7 @@ export function createScanPlan(sig: StartSignature, foreignFirst: Uint8Array, li
   const span = ranges[1];
   for (let b = 0; b < 256; b++) {
     if (b - low >= 0 && b - low <= span) tables[b] |= 1;
-    if (foreignFirst[b]) tables[b] |= 2;
+    if (foreign.firstBytes[b]) tables[b] |= 2;
   }
   tables[0x0a] = 0; // an empty line starts nothing
   for (const name of lifecycleNames) {
@@ -140,6 +149,7 @@ export function createScanPlan(sig: StartSignature, foreignFirst: Uint8Array, li
   view.setUint32(WORD_OFFSET + 4, wordLen === 4 ? 0xffffffff : 2 ** (8 * wordLen) - 1, true);
   words.forEach((w, k) => tables.set(w, WORD_OFFSET + 8 + k * 4));
   tables.set(BYTE_CLASSES, CLASS_OFFSET);
+  tables.set(foreign.secondBytes, PAIR_OFFSET);
   return { signatureLength: length, tables };
 }
 

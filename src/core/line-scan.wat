@@ -10,7 +10,7 @@
 ;;      decide (a control or non-ASCII byte where JavaScript's \s test would need the character);
 ;;   3  a record start whose logger may be a cluster or lifecycle logger (JavaScript tells which),
 ;;      with where its logger and message are;
-;;   4  no record start of this format, but its first byte may start another format's record.
+;;   4  no record start of this format, but its first two bytes may start another format's record.
 ;; A start is the OneLineFormatter pattern of cluster-prefilter.ts, followed byte for byte:
 ;;   ^TIME LEVEL [THREAD] LOGGER.METHOD( MESSAGE)?$
 ;; TIME: each byte within the signature's range, and the month word one of the listed words.
@@ -34,6 +34,8 @@
 ;;           words as little-endian i32 (64)
 ;;   +17160  byte classes (256): 0 other, 1 ASCII whitespace but the space, 2 the space, 3 the
 ;;           dot, 4 a bracket, 5 a lead byte of a non-ASCII \s character
+;;   +17416  second bytes (256 rows of 32 bytes): bit (b & 7) of byte (first * 32 + (b >> 3)) is 1
+;;           when another format's start may begin with the bytes first, b
 ;; Newlines (32 bytes a turn), the signature, `]` and the logger word's end are found 16 bytes at a time (SIMD
 ;; compares and bitmasks); the rest is inline scalar code (the V8 of Node 20 does not inline
 ;; WebAssembly calls, so nothing runs per byte through a call).
@@ -219,6 +221,18 @@
       (br $block))
     (i32.const 0))
 
+  ;; 1 when the second-byte bits allow the line at $s to begin with its first two bytes. A call of
+  ;; its own, like $fits: only the rare line whose first byte may start another format pays for it.
+  (func $pairMay (param $s i32) (param $tbl i32) (result i32)
+    (local $b i32)
+    (local.set $b (i32.load8_u offset=1 (local.get $s)))
+    (i32.and
+      (i32.shr_u
+        (i32.load8_u offset=17416 (i32.add (local.get $tbl)
+          (i32.add (i32.shl (i32.load8_u (local.get $s)) (i32.const 5)) (i32.shr_u (local.get $b) (i32.const 3)))))
+        (i32.and (local.get $b) (i32.const 7)))
+      (i32.const 1)))
+
   ;; Scans from line start $s; stops at $end or after $cap reports. Returns the reports written.
   (func (export "scan")
     (param $s i32) (param $end i32) (param $out i32) (param $cap i32)
@@ -270,9 +284,10 @@
                 (if (call $fits (local.get $s) (local.get $tbl) (local.get $sigLen))
                   (then (local.set $code (call $classify
                     (i32.add (local.get $s) (local.get $sigLen)) (local.get $e) (local.get $tbl)))))))
-            ;; not a start of this format: may it start another's?
+            ;; not a start of this format: may it start another's? (its first byte, then its second)
             (if (i32.and (i32.eqz (local.get $code)) (i32.shr_u (local.get $t) (i32.const 1)))
-              (then (local.set $code (i32.const 4))))))
+              (then (if (call $pairMay (local.get $s) (local.get $tbl))
+                (then (local.set $code (i32.const 4))))))))
         (if (local.get $code)
           (then
             (if (i32.and (i32.eq (local.get $code) (i32.const 1)) (i32.ne (local.get $run) (i32.const 0)))

@@ -55,6 +55,8 @@ export class HeadTable {
   private readonly kind = new Uint8Array(256);
   private readonly words: Buffer[][] = Array.from({ length: 256 }, () => []);
   private readonly follow: Array<Uint8Array | undefined> = Array.from({ length: 256 }, () => undefined);
+  /** `secondBytes`, made on first use. */
+  private pairs: Uint8Array | undefined;
 
   private constructor(heads: readonly Heads[]) {
     const { kind } = this;
@@ -96,6 +98,27 @@ export class HeadTable {
   /** Non-zero for each first byte a match may begin with (the line-scan kernel's foreign-start bits). */
   get firstBytes(): Uint8Array {
     return this.kind;
+  }
+
+  /**
+   * The second bytes a match may go on with, per first byte: bit `b & 7` of byte `first * 32 + (b >> 3)`
+   * (the line-scan kernel's second test). A line of one byte has its newline or `\r` as second byte,
+   * which no head goes on with. Set wherever `mayStart` can be true, and more (only words' first two
+   * bytes are kept).
+   */
+  get secondBytes(): Uint8Array {
+    if (this.pairs) return this.pairs;
+    const bits = new Uint8Array(256 * 32);
+    const set = (first: number, second: number): void => {
+      bits[first * 32 + (second >> 3)] |= 1 << (second & 7);
+    };
+    for (let b = 0; b < 256; b++) {
+      const k = this.kind[b];
+      if (k === 1 || (k === 2 && this.words[b].some((w) => w.length === 1))) bits.fill(0xff, b * 32, b * 32 + 32);
+      else if (k === 2) for (const w of this.words[b]) set(b, w[1]);
+      else if (k === 3) this.follow[b]!.forEach((on, second) => on && set(b, second));
+    }
+    return (this.pairs = bits);
   }
 
   /** Undefined when some pattern's heads are not known (any line may start it). */

@@ -9,7 +9,8 @@ import fc from 'fast-check';
 import { describe, expect, test, vi } from 'vitest';
 import { createStartMatcher, LoggerFilter, START } from '../../src/core/cluster-prefilter.js';
 import { InputParser } from '../../src/core/input-parser.js';
-import { createScanPlan, LineScanKernel, REPORT_INTS, type ScanPlan } from '../../src/core/line-scan.js';
+import { createScanPlan, LineScanKernel, REPORT_INTS, type ForeignStarts, type ScanPlan } from '../../src/core/line-scan.js';
+import { charHeads, HeadTable, wordHeads } from '../../src/core/start-heads.js';
 import type { ClusterEvent } from '../../src/core/types.js';
 import { loadGrammarsSync } from '../../src/io/grammar-files.js';
 import { PUBLIC } from '../helpers/corpus.js';
@@ -17,7 +18,10 @@ import { PUBLIC } from '../helpers/corpus.js';
 const grammars = loadGrammarsSync();
 const oneLine = grammars.formats.find((f) => f.name === 'juli_oneline')!;
 
-function plan(foreign = new Uint8Array(256)): ScanPlan {
+/** No other format's start: nothing is reported as one. */
+const NO_FOREIGN = HeadTable.of([])!;
+
+function plan(foreign: ForeignStarts = NO_FOREIGN): ScanPlan {
   const matcher = createStartMatcher(oneLine)!;
   return createScanPlan(matcher.signature!, foreign, new LoggerFilter(grammars.events).names)!;
 }
@@ -90,10 +94,13 @@ describe('codes', () => {
     }
   });
 
-  test('lines over the cap and lines whose first byte may start another format are reported', () => {
-    const foreign = new Uint8Array(256);
-    foreign['A'.charCodeAt(0)] = 1;
-    expect(codes('An error occurred\nno\n', 1 << 20, plan(foreign))).toEqual([4, 0]);
+  test('lines over the cap and lines whose first two bytes may start another format are reported', () => {
+    expect(codes('An error occurred\nno\n', 1 << 20, plan(HeadTable.of([charHeads('A')])))).toEqual([4, 0]);
+    // Month words: `An` begins none of them; `Ap` may (the line is reported, JavaScript decides).
+    const months = plan(HeadTable.of([wordHeads(['Apr', 'Aug']), charHeads('0123456789', ' /.-')]));
+    expect(codes('An error occurred\nApr 5, 2019 1:02:03 PM x y\nAp\nA\n', 1 << 20, months)).toEqual([0, 4, 4, 0]);
+    // A digit followed by a date separator, not by `:` (a JSP error's `1: <%`).
+    expect(codes('1: <%\n5/21/19 4:32 PM\n7\n', 1 << 20, months)).toEqual([0, 4, 0]);
     expect(codes('x'.repeat(40) + '\nshort\n', 32)).toEqual([2, 0]);
   });
 

@@ -79,6 +79,22 @@ describe('HeadTable', () => {
     expect(ruledOut).toBeGreaterThan(1000);
   });
 
+  it('its second-byte bits (the kernel\'s test) hold wherever mayStart does, and rule most lines out before it', () => {
+    const lines = corpusLines().map((text) => Buffer.from(`${text}\n`));
+    let ruledOut = 0;
+    for (const decided of formats) {
+      const table = HeadTable.of(formats.filter((f) => f !== decided && !f.fallback).flatMap((f) => f.patterns.map((p) => p.heads)));
+      if (!table) continue;
+      const { firstBytes, secondBytes } = table;
+      for (const bytes of lines) {
+        const pair = firstBytes[bytes[0]] !== 0 && (secondBytes[bytes[0] * 32 + (bytes[1] >> 3)] >> (bytes[1] & 7)) & 1;
+        if (table.mayStart(bytes, 0, bytes.length - 1)) expect(pair, bytes.toString().slice(0, 80)).toBe(1);
+        else if (firstBytes[bytes[0]] !== 0 && !pair) ruledOut++;
+      }
+    }
+    expect(ruledOut).toBeGreaterThan(1000);
+  });
+
   it('knows the words of the JUL two-line format: month names first, or a level name first', () => {
     const jul = formats.find((f) => f.name === 'jul_simple')!;
     const words = jul.patterns.flatMap((p) => p.heads?.words ?? []);
