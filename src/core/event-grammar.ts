@@ -303,37 +303,45 @@ interface Piece {
 }
 
 function parseTemplate(text: string, fail: (reason: string) => never): Piece[] {
+  // Literal text is taken in slices between the special characters: ~450 templates at every start.
   const pieces: Piece[] = [];
   let lit = '';
-  const flush = (): void => {
+  let from = 0;
+  const flush = (to: number): void => {
+    lit += text.slice(from, to);
     if (lit) pieces.push({ literal: lit });
     lit = '';
   };
   for (let i = 0; i < text.length; ) {
-    const c = text[i];
-    if (c === "'" && text[i + 1] === "'") {
-      lit += "'";
+    const c = text.charCodeAt(i);
+    if (c === 0x27 /* ' */ && text.charCodeAt(i + 1) === 0x27) {
+      lit += text.slice(from, i + 1);
       i += 2;
-    } else if (c === '{') {
+      from = i;
+    } else if (c === 0x7b /* { */) {
       const m = /^\{([^{}:]*)(?::([^{}]*))?\}/.exec(text.slice(i));
       if (!m) fail(`unbalanced "{" at character ${i + 1}`);
       if (!/^[A-Za-z_]\w*$/.test(m[1])) {
         fail(`argument {${m[1]}} must be named, e.g. {member} or {durationMs:grouped-int}`);
       }
-      flush();
+      flush(i);
       pieces.push({ arg: { name: m[1], type: m[2] } });
       i += m[0].length;
-    } else if (c === ' ' || c === '\t' || c === '\u00A0' || c === '\u202F') {
-      flush();
-      while (i < text.length && /[ \t\u00A0\u202F]/.test(text[i])) i++;
+      from = i;
+    } else if (isTemplateSpace(c)) {
+      flush(i);
+      while (i < text.length && isTemplateSpace(text.charCodeAt(i))) i++;
       pieces.push({ space: true });
-    } else {
-      lit += c;
-      i++;
-    }
+      from = i;
+    } else i++;
   }
-  flush();
+  flush(text.length);
   return pieces;
+}
+
+/** Space, tab, no-break space, narrow no-break space: what a template's white space may be. */
+function isTemplateSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0xa0 || c === 0x202f;
 }
 
 function isArgType(s: string): s is ArgType {

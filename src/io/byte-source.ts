@@ -35,8 +35,9 @@ export interface ChunkOptions {
 export const FIFO_WRITER_WAIT_MS = 2000;
 
 /** Opens `path` ('-' for stdin). Throws `INPUT_UNREADABLE` with the reason when it cannot be read. */
-export async function openByteSource(path: string, stdin: Readable = process.stdin): Promise<ByteSource> {
-  if (path === '-') return streamSource(stdin, false);
+export async function openByteSource(path: string, stdin?: Readable): Promise<ByteSource> {
+  // process.stdin only when asked for: its getter sets up a stream on fd 0 (~2 ms at every start).
+  if (path === '-') return streamSource(stdin ?? process.stdin, false);
   let handle: FileHandle | undefined;
   try {
     // One open for the probe and the read: a file removed or replaced in between cannot slip in.
