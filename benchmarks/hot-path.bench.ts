@@ -9,7 +9,6 @@
 
 import { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { Bench } from 'tinybench';
 import { createStartMatcher, LoggerFilter, START } from '../src/core/cluster-prefilter.js';
 import { InputParser } from '../src/core/input-parser.js';
@@ -18,10 +17,11 @@ import { createScanPlan, LineScanKernel } from '../src/core/line-scan.js';
 import { HeadTable } from '../src/core/start-heads.js';
 import { TimeReader } from '../src/core/timestamp.js';
 import { loadGrammarsSync } from '../src/io/grammar-files.js';
+import { benchArgs } from './args.js';
 import { generate, parseSize } from './generate.js';
 import { readFileSync } from 'node:fs';
 
-const { values } = parseArgs({ options: { mib: { type: 'string', default: '32' } } });
+const values = benchArgs({ mib: { type: 'string', default: '32' } }, 'usage: node --import tsx benchmarks/hot-path.bench.ts [--mib 32]');
 const g = generate({ bytesPerNode: parseSize('8M'), nodes: 1 });
 const seed = readFileSync(g.files[0]).subarray(2 << 20, 3 << 20); // past the noisy day: steady-state mix
 const piece = seed.subarray(0, seed.lastIndexOf(0x0a) + 1);

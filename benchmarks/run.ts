@@ -14,7 +14,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.js';
 import { generate, parseSize } from './generate.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -29,8 +29,8 @@ interface Measure {
   note?: string;
 }
 
-const { values: args } = parseArgs({
-  options: {
+const args = benchArgs(
+  {
     size: { type: 'string', default: '256M' },
     nodes: { type: 'string', default: '4' },
     runs: { type: 'string', default: '3' },
@@ -39,7 +39,8 @@ const { values: args } = parseArgs({
     'no-lnav': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
-});
+  'usage: node --import tsx benchmarks/run.ts [--size 256M] [--nodes 4] [--runs 3] [--huge] [--no-lnav] [--json]',
+);
 
 function timed(cmd: string, argv: string[], env: NodeJS.ProcessEnv = {}): { wall: number; cpu: number; rssKb: number; out: string } {
   const res = spawnSync('/usr/bin/time', ['-f', '@@TIME %e %U %S %M', cmd, ...argv], {
@@ -65,6 +66,11 @@ function best(name: string, bytes: number, runs: number, cmd: string, argv: stri
   }
   b!.rssKb = rss;
   return b!;
+}
+
+/** `a / b` to two places; '-' when either is missing or b is too short to time (GNU time: 0.00). */
+function ratio(a: number | undefined, b: number | undefined): string {
+  return a && b ? (a / b).toFixed(2) : '-';
 }
 
 function has(cmd: string): boolean {
@@ -142,7 +148,7 @@ function table(title: string, rows: Measure[]): string {
   for (const r of rows) {
     lines.push(
       `| ${r.name} | ${r.wall.toFixed(2)} | ${r.cpu.toFixed(2)} | ${r.bytes ? (mb(r) / Math.max(r.wall, 0.01)).toFixed(0) : '-'} | ` +
-        `${grep && r.bytes ? (r.wall / grep.wall).toFixed(2) : '-'} | ${lnav && r.bytes ? (lnav.wall / r.wall).toFixed(2) : '-'} | ` +
+        `${ratio(r.bytes ? r.wall : 0, grep?.wall)} | ${ratio(r.bytes ? lnav?.wall : 0, r.wall)} | ` +
         `${(r.rssKb / 1024).toFixed(0)} | ${r.note ?? ''} |`,
     );
   }

@@ -24,7 +24,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.js';
 import { readEvents } from '../src/pipeline/read-events.js';
 import { loadGrammarsSync } from '../src/io/grammar-files.js';
 
@@ -33,8 +33,8 @@ const CORPUS = join(ROOT, '../shared/corpus');
 /** Scenarios written with the JULI OneLineFormatter (one format per file, as in a real catalina.out). */
 const SCENARIOS = ['steady', 'node-loss', 'state-timeout', 'flapping', 'flapping-readtest', 'multicast', 'verbose-cluster-fine'];
 
-const { values: opt } = parseArgs({
-  options: {
+const opt = benchArgs(
+  {
     rate: { type: 'string', default: '10000' },
     seconds: { type: 'string', default: '10' },
     minutes: { type: 'string' },
@@ -43,7 +43,8 @@ const { values: opt } = parseArgs({
     cli: { type: 'string', default: join(ROOT, 'dist/cli/main.js') },
     json: { type: 'boolean', default: false },
   },
-});
+  'usage: npx tsx benchmarks/tail.ts [--rate N] [--seconds N | --minutes N] [--nodes 1-9] [--batch-ms N] [--cli PATH] [--json]',
+);
 const rate = Number(opt.rate);
 const soak = opt.minutes !== undefined;
 const durationMs = soak ? Number(opt.minutes) * 60_000 : Number(opt.seconds) * 1000;
