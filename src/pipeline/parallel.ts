@@ -30,7 +30,9 @@ export const MAX_DEPTH = 64;
  * batches on their way, at the average size so far) beyond MIN_DEPTH. Lets the workers parse ahead
  * when one node's events are merged long before the others' (clocks apart, or bursts), without
  * memory growing with the input. Measured on 4 × 1 GiB (benchmarks/README.md): 64 events and
- * 2 MiB peak at ~185 MB; 256 events and 8 MiB are ~30% faster at 1 GiB but peak at 197-208 MB.
+ * 2 MiB peak at ~185 MB; 256 events and 8 MiB peaked at 197-208 MB and were once ~30% faster at
+ * 1 GiB, but no longer are (paired, 11 runs each: 256 events and 8 MiB 0.98 of the time, 128 and
+ * 4 MiB 1.01, 256 and 4 MiB 1.07).
  */
 export const AHEAD_BYTES = 2 * 1024 * 1024;
 
