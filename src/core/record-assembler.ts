@@ -288,7 +288,8 @@ class Assembler implements RecordAssembler {
   }
 
   isForeignStart(text: string): boolean {
-    if (text === '') return false;
+    // One table lookup rules out most lines (a stack trace's tab) before every other pattern is tried.
+    if (text === '' || (this.heads !== undefined && !this.heads.mayStartText(text))) return false;
     for (const f of this.others) for (const p of f.patterns) if (matchPattern(p, text)) return true;
     return false;
   }

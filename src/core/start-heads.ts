@@ -128,6 +128,29 @@ export class HeadTable {
   }
 
   /**
+   * `mayStart` for a decoded line (the general path): false only where `mayStart` on its UTF-8
+   * bytes is. A non-ASCII character where the decision needs one answers true: a superset, with no
+   * encoding per line.
+   */
+  mayStartText(text: string): boolean {
+    if (text === '') return false;
+    const c = text.charCodeAt(0);
+    if (c >= 0x80) return true;
+    const k = this.kind[c];
+    if (k === 3) {
+      const second = text.charCodeAt(1);
+      return second >= 0x80 || (second === second && this.follow[c]![second] === 1); // NaN: one character
+    }
+    if (k !== 2) return k === 1;
+    for (const w of this.words[c]) {
+      let j = 1;
+      while (j < w.length && w[j] < 0x80 && text.charCodeAt(j) === w[j]) j++;
+      if (j === w.length || w[j] >= 0x80) return true;
+    }
+    return false;
+  }
+
+  /**
    * Whether the bytes at `[start, end)` may begin a match. Also right for a line that is not UTF-8:
    * decoding turns its bad bytes into U+FFFD, which begins no word and follows no character here.
    */

@@ -95,6 +95,24 @@ describe('HeadTable', () => {
     expect(ruledOut).toBeGreaterThan(1000);
   });
 
+  it('mayStartText, on decoded lines, answers as mayStart does on their bytes (true where unsure on non-ASCII)', () => {
+    const lines = corpusLines();
+    let ruledOut = 0;
+    for (const decided of formats) {
+      const table = HeadTable.of(formats.filter((f) => f !== decided && !f.fallback).flatMap((f) => f.patterns.map((p) => p.heads)));
+      if (!table) continue;
+      for (const text of [...lines, '7', 'A', 'Ap', '十一月 04, 2015', 'août 21, 2019', '1月 04, 2015']) {
+        const bytes = Buffer.from(text);
+        const onBytes = table.mayStart(bytes, 0, bytes.length);
+        const onText = table.mayStartText(text);
+        if (onBytes) expect(onText, text.slice(0, 80)).toBe(true);
+        else if (/^[\x00-\x7f]*$/.test(text)) expect(onText, text.slice(0, 80)).toBe(false);
+        if (!onText) ruledOut++;
+      }
+    }
+    expect(ruledOut).toBeGreaterThan(1000);
+  });
+
   it('knows the words of the JUL two-line format: month names first, or a level name first', () => {
     const jul = formats.find((f) => f.name === 'jul_simple')!;
     const words = jul.patterns.flatMap((p) => p.heads?.words ?? []);
