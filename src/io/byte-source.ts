@@ -138,10 +138,15 @@ function fileSource(handle: FileHandle, path: string, size: number): ByteSource 
     gzip: false,
     size,
     async *chunks(opts = {}) {
-      const own: Buffer[] = [];
-      const bufferFor = (slot: 0 | 1): Buffer =>
-        opts.into?.(READ_CHUNK_BYTES, slot) ??
-        (opts.reuse ? (own[slot] ??= Buffer.allocUnsafe(READ_CHUNK_BYTES)) : Buffer.allocUnsafe(READ_CHUNK_BYTES));
+      const own: Array<Buffer | undefined> = [];
+      const bufferFor = (slot: 0 | 1): Buffer => {
+        const lent = opts.into?.(READ_CHUNK_BYTES, slot);
+        if (lent) {
+          own[slot] = undefined; // the kernel's memory from now on: 1 MiB less held per file
+          return lent;
+        }
+        return opts.reuse ? (own[slot] ??= Buffer.allocUnsafe(READ_CHUNK_BYTES)) : Buffer.allocUnsafe(READ_CHUNK_BYTES);
+      };
       let slot: 0 | 1 = 0;
       let buf = bufferFor(slot);
       let reading: Promise<number> | undefined = readAt(handle, buf, 0);
