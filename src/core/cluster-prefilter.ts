@@ -359,12 +359,14 @@ export class LoggerFilter {
   /** Simple names of the lifecycle loggers. */
   readonly names: readonly Buffer[];
   private readonly lengths = new Set<number>();
+  private readonly nameSet: ReadonlySet<string>;
 
   constructor(events: readonly CompiledEventGrammar[]) {
     const names = new Set<string>();
     for (const g of events) {
       for (const l of g.loggers) if (!isClusterLogger(l)) names.add(l.slice(l.lastIndexOf('.') + 1));
     }
+    this.nameSet = names;
     this.names = [...names].map((n) => Buffer.from(n));
     for (const n of this.names) this.lengths.add(n.length);
   }
@@ -386,8 +388,7 @@ export class LoggerFilter {
   kindOfName(logger: string | undefined): number {
     if (logger === undefined || logger === '') return LIFECYCLE_LOGGER;
     if (isClusterLogger(logger)) return CLUSTER_LOGGER;
-    const b = Buffer.from(logger);
-    return this.lifecycle(b, 0, b.length) ? LIFECYCLE_LOGGER : OTHER_LOGGER;
+    return this.nameSet.has(logger.slice(logger.lastIndexOf('.') + 1)) ? LIFECYCLE_LOGGER : OTHER_LOGGER;
   }
 
   private lifecycle(buf: Buffer, start: number, end: number): boolean {

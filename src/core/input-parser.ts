@@ -130,11 +130,15 @@ export class InputParser {
     const recogniser = sharedEventRecogniser(opts.events);
     this.recognise = recogniser.recognise.bind(recogniser);
     this.mayMatch = recogniser.mayMatch.bind(recogniser);
-    this.assembler = createRecordAssembler(
-      { formats: opts.formats, file: opts.file, tz: opts.tz, logFormat: opts.logFormat, dateOrder: opts.dateOrder },
-      { record: (r) => this.onRecord(r), unparsed: () => this.stats.unparsed++ },
-    );
     const fast = (this.fast = (opts.fastPath ?? fastPathDefault()) && !opts.all);
+    // The fast path, where lines are decoded anyway (a format without a byte path): the records that
+    // cannot yield an event are only counted, as the byte path counts them.
+    const loggers = (this.loggers = fast ? new LoggerFilter(opts.events) : undefined);
+    const wanted = loggers && ((logger: string | undefined, message: string) => this.mayYield(loggers.kindOfName(logger), message));
+    this.assembler = createRecordAssembler(
+      { formats: opts.formats, file: opts.file, tz: opts.tz, logFormat: opts.logFormat, dateOrder: opts.dateOrder, wanted },
+      { record: (r) => this.onRecord(r), unparsed: () => this.stats.unparsed++, counted: (lines) => this.onCounted(lines) },
+    );
     this.mode = fast ? Mode.Detect : Mode.General;
     this.framer = fast
       ? new LineFramer(() => {}, { maxLineBytes: opts.maxLineBytes, raw: (b, s, e, f) => this.onRaw(b, s, e, f) })
@@ -237,7 +241,7 @@ export class InputParser {
     if (!matcher) return;
     this.matcher = matcher;
     this.pattern = fmt.patterns[0];
-    this.loggers = new LoggerFilter(this.opts.events);
+    this.loggers ??= new LoggerFilter(this.opts.events);
     this.hold = Hold.Assembler; // the assembler may hold the current record
     this.mode = Mode.Bytes;
     const foreign = this.assembler.foreignHeads;
@@ -384,9 +388,7 @@ export class InputParser {
       // Not decidable on bytes: ask the regex, as the assembler will.
       line = this.decode(buf, start, end, flags);
       if (matchInto(this.pattern!, line.text, this.probe)) {
-        const kind = this.loggers!.kindOfName(this.probe.logger);
-        const interesting = kind === CLUSTER_LOGGER || (kind === LIFECYCLE_LOGGER && this.mayMatch(this.probe.message ?? '', true));
-        this.onStart(interesting, line);
+        this.onStart(this.mayYield(this.loggers!.kindOfName(this.probe.logger), this.probe.message ?? ''), line);
         return;
       }
     }
@@ -454,6 +456,16 @@ export class InputParser {
     this.stats.recordLines += this.countedLines;
     this.countedLines = 0;
     this.hold = next;
+  }
+
+  /** Whether a record of a logger of `kind` whose message's first line is `message` may yield an event. */
+  private mayYield(kind: number, message: string): boolean {
+    return kind === CLUSTER_LOGGER || (kind === LIFECYCLE_LOGGER && this.mayMatch(message, true));
+  }
+
+  private onCounted(lineCount: number): void {
+    this.stats.records++;
+    this.stats.recordLines += lineCount;
   }
 
   private onRecord(rec: LogRecord): void {

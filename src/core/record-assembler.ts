@@ -36,11 +36,19 @@ export interface RecordAssemblerOptions {
   dateOrder?: DateOrder;
   /** Lines buffered for detection; default 100. */
   detectLines?: number;
+  /**
+   * Whether a record, by its logger and the first line of its message, is wanted. An unwanted one
+   * is only counted (`sink.counted`): no record object, no kept lines, no timestamp where reading
+   * it changes nothing later. Default: every record is wanted.
+   */
+  wanted?: (logger: string | undefined, message: string) => boolean;
 }
 
 export interface RecordSink {
   record(r: LogRecord): void;
   unparsed(line: Line): void;
+  /** An unwanted record of `lineCount` lines (only with `wanted`). */
+  counted?(lineCount: number): void;
 }
 
 export interface RecordAssembler {
@@ -114,6 +122,12 @@ class Assembler implements RecordAssembler {
   private held: Held | undefined;
   /** Fields of the last start-line match (reused: no allocation per line). */
   private readonly scratch: MatchFields = {};
+  private readonly wanted: RecordAssemblerOptions['wanted'];
+  /** `cur` while the current record is unwanted: only its lines are counted (reused). */
+  private readonly counting: LogRecord = { file: '', line: 0, lineCount: 0, offset: 0, message: '', format: '', pattern: '' };
+  /** Every timestamp must be read, wanted or not: with several formats or a day/month order to
+   * learn, each read steers how the next ones are read. */
+  private readAll = false;
 
   constructor(opts: RecordAssemblerOptions, sink: RecordSink) {
     if (!opts || !Array.isArray(opts.formats)) throw invalid('formats', 'must be an array of compiled format grammars', opts?.formats);
@@ -130,6 +144,10 @@ class Assembler implements RecordAssembler {
       throw invalid('dateOrder', "must be 'dmy' or 'mdy'", opts.dateOrder);
     }
     this.dateOrder = opts.dateOrder;
+    if (opts.wanted !== undefined && (typeof opts.wanted !== 'function' || typeof sink.counted !== 'function')) {
+      throw invalid('wanted', 'must be a function, with a sink that has counted()', typeof opts.wanted);
+    }
+    this.wanted = opts.wanted;
     const n = opts.detectLines ?? DEFAULT_DETECT_LINES;
     if (!Number.isInteger(n) || n < 1) throw invalid('detectLines', 'must be an integer >= 1', n);
     this.detectLines = n;
@@ -201,6 +219,7 @@ class Assembler implements RecordAssembler {
     this.others = this.formats.filter((f) => f !== fmt && !f.fallback);
     this.heads = HeadTable.of(this.others.flatMap((f) => f.patterns.map((p) => p.heads)));
     if (fmt?.timestamp) {
+      this.readAll = fmt.timestamp.hasOrder || fmt.timestamp.formats.length > 1;
       this.reader = new TimeReader(fmt.timestamp, { tz: this.tz, dateOrder: this.dateOrder });
       if (fmt.timestamp.hasOrder && !this.dateOrder) {
         for (const t of stripped) {
@@ -296,6 +315,13 @@ class Assembler implements RecordAssembler {
 
   private start(line: Line, prefix: string | undefined, pattern: CompiledPattern, f: MatchFields, lineCount: number): void {
     this.emit();
+    if (this.wanted !== undefined && !this.wanted(f.logger, f.message ?? '')) {
+      if (this.readAll && f.time !== undefined) this.reader?.read(f.time);
+      this.counting.lineCount = lineCount;
+      this.cur = this.counting;
+      this.curPrefix = prefix;
+      return;
+    }
     const fmt = this.fmt!;
     const r: LogRecord = {
       file: this.file,
@@ -336,6 +362,7 @@ class Assembler implements RecordAssembler {
   private attach(text: string): void {
     const r = this.cur!;
     r.lineCount++;
+    if (r === this.counting) return;
     if (text === '') {
       this.blanks++;
       return;
@@ -370,6 +397,12 @@ class Assembler implements RecordAssembler {
   private emit(): void {
     const r = this.cur;
     if (!r) return;
+    if (r === this.counting) {
+      this.cur = undefined;
+      this.curPrefix = undefined;
+      this.sink.counted!(r.lineCount);
+      return;
+    }
     if (this.msgExtra) r.message = r.message + '\n' + this.msgExtra.join('\n');
     if (this.omitted > 0) r.omittedLines = this.omitted;
     this.cur = undefined;

@@ -218,3 +218,36 @@ test('parsing in worker threads gives the same events and accounting as in-proce
     else process.env.CATALINA_LENS_WORKERS = prev;
   }
 }, 120_000);
+
+describe('formats without a byte path (JUL SimpleFormatter): records that cannot yield an event are only counted', () => {
+  const real = readFileSync(join(CORPUS, 'simpleformatter-ddmmyyyy/tomcat1/catalina.2026-11-26.log'), 'utf8').split('\n').filter(Boolean);
+
+  test('the same events and accounting as the general path', () => {
+    const data = Buffer.from(`${real.join('\n')}\n`);
+    const fast = parse(data, true);
+    const general = parse(data, false);
+    expect(fast.parser.format).toBe('jul_simple');
+    expect(fast.parser.stats).toEqual(general.parser.stats);
+    expect(fast.events).toEqual(general.events);
+  });
+
+  test("an unwanted record's timestamp still decides the day/month order of the records after it", () => {
+    // Synthesised from the real lines above: every date made ambiguous (06/11/2026), then, past the
+    // detection buffer, one non-cluster record dated 11/13/2026, which only month-first reads.
+    const ambiguous = real.map((l) => l.replace(/^26\/11\/2026/, '06/11/2026'));
+    const startup = ambiguous.slice(0, 80);
+    const cluster = ambiguous.slice(80);
+    // `Server built:` (VersionLoggerListener) yields no event.
+    expect(startup[3]).toMatch(/^INFO: Server built:/);
+    const monthFirst = [startup[2].replace(/^06\/11\/2026/, '11/13/2026'), startup[3]];
+    const before = [...startup, ...startup.slice(0, 40)];
+    const data = Buffer.from(`${[...before, ...monthFirst, ...cluster].join('\n')}\n`);
+    const fast = parse(data, true);
+    const general = parse(data, false);
+    expect(fast.events).toEqual(general.events);
+    // The order the unwanted record showed is in force after it: 06/11 is the 11th of June.
+    const after = fast.events.filter((e) => e.line > before.length + 2);
+    expect(after.length).toBeGreaterThan(5);
+    expect(after.every((e) => e.time?.startsWith('2026-06-11'))).toBe(true);
+  });
+});
