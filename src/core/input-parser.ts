@@ -25,6 +25,7 @@ import { isUtf8 } from 'node:buffer';
 import { decodeLine, LINE_INVALID_UTF8, LINE_TRUNCATED, LineFramer, lineContentEnd, NEWLINE } from './line-framer.js';
 import { COPY_AREA, createScanPlan, LineScanKernel, REPORT_INTS, SCAN_COUNTED_START, SCAN_LOGGER_START, SCAN_MAYBE_FOREIGN } from './line-scan.js';
 import { isoWithOffset } from './iso-time.js';
+import { HeadTable } from './start-heads.js';
 import { emptyInputStats, type ClusterEvent, type InputStats, type Line, type LogRecord } from './types.js';
 
 export interface InputParserOptions {
@@ -121,6 +122,8 @@ export class InputParser {
   private lineNo = 0;
   private lineOffset = 0;
   private kernel: LineScanKernel | undefined;
+  /** Off the byte path: what a start line of any format may begin with (undefined: not known). */
+  private anyStart: HeadTable | undefined;
 
   constructor(
     private readonly opts: InputParserOptions,
@@ -228,6 +231,10 @@ export class InputParser {
       this.onBytesLine(buf, start, end, flags);
       return;
     }
+    if (this.anyStart !== undefined && this.assembler.countingOnly && !this.anyStart.mayStart(buf, start, end)) {
+      this.assembler.countLine();
+      return;
+    }
     this.assembler.push(this.decode(buf, start, end, flags));
     if (this.mode === Mode.Detect && this.assembler.format !== undefined) this.decided();
   }
@@ -238,7 +245,13 @@ export class InputParser {
     const fmt = this.opts.formats.find((f) => f.name === this.assembler.format);
     if (!fmt || this.assembler.prefixed) return;
     const matcher = createStartMatcher(fmt);
-    if (!matcher) return;
+    if (!matcher) {
+      // No byte path for this format: lines are decoded, but not those that only add to a record
+      // being counted (they begin no start of this format or another).
+      const patterns = this.opts.formats.filter((f) => f === fmt || !f.fallback).flatMap((f) => f.patterns);
+      this.anyStart = HeadTable.of(patterns.map((p) => p.heads));
+      return;
+    }
     this.matcher = matcher;
     this.pattern = fmt.patterns[0];
     this.loggers ??= new LoggerFilter(this.opts.events);

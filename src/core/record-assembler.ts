@@ -76,6 +76,14 @@ export interface RecordAssembler {
    * a line); undefined when not known for every foreign pattern.
    */
   readonly foreignHeads: HeadTable | undefined;
+  /**
+   * True while the current record is an unwanted one (see `wanted`) and no line is awaited (no JUL
+   * header held, no prefix being stripped): a line that starts no record of any format then only
+   * adds to its count, and `countLine` may take it undecoded.
+   */
+  readonly countingOnly: boolean;
+  /** Adds one line to the current unwanted record (only while `countingOnly`). */
+  countLine(): void;
 }
 
 export function createRecordAssembler(opts: RecordAssemblerOptions, sink: RecordSink): RecordAssembler {
@@ -304,6 +312,14 @@ class Assembler implements RecordAssembler {
 
   get foreignHeads(): HeadTable | undefined {
     return this.heads;
+  }
+
+  get countingOnly(): boolean {
+    return this.cur === this.counting && this.held === undefined && !this.prefixMode;
+  }
+
+  countLine(): void {
+    this.counting.lineCount++;
   }
 
   isForeignStart(text: string): boolean {

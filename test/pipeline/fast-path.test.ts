@@ -4,6 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { clusterLoggerBytes, spaceAt } from '../../src/core/cluster-prefilter.js';
 import { isClusterLogger } from '../../src/core/event-recogniser.js';
@@ -249,5 +250,50 @@ describe('formats without a byte path (JUL SimpleFormatter): records that cannot
     const after = fast.events.filter((e) => e.line > before.length + 2);
     expect(after.length).toBeGreaterThan(5);
     expect(after.every((e) => e.time?.startsWith('2026-06-11'))).toBe(true);
+  });
+
+  test('property: documents of real JUL records and real stack-trace lines, with edits, give the general path\'s results', () => {
+    const jul = ['simpleformatter-default', 'simpleformatter-en-AU', 'simpleformatter-fr', 'simpleformatter-ddmmyyyy'].flatMap((d) =>
+      readFileSync(join(CORPUS, d, 'tomcat1/catalina.2026-11-26.log'), 'utf8').split('\n').filter(Boolean),
+    );
+    // Continuation lines of a real Tomcat 8.0 day: stack frames, `Caused by`, JSP listings.
+    const other = readFileSync(join(PUBLIC, 'isaiasa-tomcat8.0.33-tomcat0-catalina.2019-05-21.log'), 'utf8')
+      .split('\n')
+      .filter((l) => !/^\d{2}-\w{3}-\d{4} /.test(l))
+      .slice(0, 300);
+    const edits = ['\t', ' ', '\u00a0', 'A', 'INFO: ', 'SEVERE: x', 'Nov 26, 2026 3:12:27 PM a.B c', '1', '{', '\r', '', 'é'];
+    const line = fc.oneof(
+      fc.constantFrom(...jul, ...other),
+      fc.tuple(fc.constantFrom(...jul, ...other), fc.nat(120), fc.constantFrom(...edits), fc.boolean()).map(([l, at, e, replace]) => {
+        const i = Math.min(at, l.length);
+        return l.slice(0, i) + e + l.slice(replace ? i + 1 : i);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 150 }), fc.constantFrom(1 << 20, 4096, 61), (lines, chunk) => {
+        // A real head, so that the format is decided as SimpleFormatter before the generated lines.
+        const data = Buffer.from(`${jul.slice(0, 60).join('\n')}\n${lines.join('\n')}\n`);
+        const fast = parse(data, true, chunk);
+        const general = parse(data, false, chunk);
+        expect(fast.parser.format).toBe('jul_simple');
+        expect(fast.parser.stats).toEqual(general.parser.stats);
+        expect(fast.events).toEqual(general.events);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test('the continuation lines of a record that cannot yield an event are not decoded', () => {
+    const head = real.slice(0, 60).join('\n');
+    const trace = readFileSync(join(PUBLIC, 'isaiasa-tomcat8.0.33-tomcat0-catalina.2019-05-21.log'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('\tat '))
+      .slice(0, 500);
+    // A `Server built:` record (no event) followed by 500 real stack frames.
+    expect(real[3]).toMatch(/^INFO: Server built:/);
+    const data = Buffer.from(`${head}\n${real[2]}\n${real[3]}\n${trace.join('\n')}\n`);
+    const fast = parse(data, true);
+    expect(fast.parser.stats).toEqual(parse(data, false).parser.stats);
+    expect(fast.parser.decodedLines).toBeLessThan(100);
   });
 });
