@@ -10,12 +10,13 @@
 // catalina-lens runs from dist/ (run `npm run build` first).
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchArgs } from './args.js';
 import { generate, parseSize } from './generate.js';
+import { julCopies } from './jul-copy.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const CLI = join(ROOT, 'dist/cli/main.js');
@@ -73,6 +74,12 @@ function ratio(a: number | undefined, b: number | undefined): string {
   return a && b ? (a / b).toFixed(2) : '-';
 }
 
+/** Events in an `analyze --json` report. */
+function eventCount(json: string): number {
+  const j = JSON.parse(json) as { counts: { events: Record<string, number> } };
+  return Object.values(j.counts.events).reduce((a, b) => a + b, 0);
+}
+
 function has(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 }
@@ -99,8 +106,7 @@ function archive(bytesPerNode: number, nodes: number, runs: number, withLnav: bo
   let events = -1;
   out.push(
     best('catalina-lens analyze --json', g.bytes, runs, process.execPath, [CLI, 'analyze', '--json', ...files], {}, (o) => {
-      const j = JSON.parse(o) as { counts: { events: Record<string, number> } };
-      events = Object.values(j.counts.events).reduce((a, b) => a + b, 0);
+      events = eventCount(o);
     }),
   );
   out[out.length - 1].note = `${events} events`;
@@ -118,6 +124,16 @@ function archive(bytesPerNode: number, nodes: number, runs: number, withLnav: bo
       CATALINA_LENS_WORKERS: '0',
     }),
   );
+  const jul = julCopies(files);
+  const julBytes = jul.reduce((n, f) => n + statSync(f).size, 0);
+  execFileSync('sh', ['-c', `cat ${jul.map((f) => `'${f}'`).join(' ')} > /dev/null`]);
+  let julEvents = -1;
+  out.push(
+    best('catalina-lens analyze --json (same records as JUL SimpleFormatter)', julBytes, 1, process.execPath, [CLI, 'analyze', '--json', ...jul], {}, (o) => {
+      julEvents = eventCount(o);
+    }),
+  );
+  out[out.length - 1].note = `${julEvents} events`;
   if (withLnav && has('lnav') && lnavFormat()) {
     out.push(best('lnav (OneLineFormatter format)', g.bytes, Math.min(runs, 2), 'lnav', ['-n', '-c', ';SELECT count(*) FROM all_logs', ...files]));
   }
