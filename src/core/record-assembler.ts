@@ -133,8 +133,10 @@ class Assembler implements RecordAssembler {
   private readonly wanted: RecordAssemblerOptions['wanted'];
   /** `cur` while the current record is unwanted: only its lines are counted (reused). */
   private readonly counting: LogRecord = { file: '', line: 0, lineCount: 0, offset: 0, message: '', format: '', pattern: '' };
-  /** Every timestamp must be read, wanted or not: with several formats or a day/month order to
-   * learn, each read steers how the next ones are read. */
+  /**
+   * Every timestamp must be read, wanted or not: with several formats, or a day/month order to
+   * learn, each read steers how the next ones are read.
+   */
   private readAll = false;
 
   constructor(opts: RecordAssemblerOptions, sink: RecordSink) {
