@@ -133,7 +133,7 @@ function sleep(ms: number): Promise<void> {
  * it is parsed, into the other of two buffers: the kernel's copy from the page cache (~0.15 s per
  * GiB here) then runs on the other core instead of holding up the parser.
  */
-function fileSource(handle: FileHandle, path: string, size: number): ByteSource {
+export function fileSource(handle: FileHandle, path: string, size: number): ByteSource {
   return {
     gzip: false,
     size,
@@ -175,8 +175,15 @@ function fileSource(handle: FileHandle, path: string, size: number): ByteSource 
   };
 }
 
+/**
+ * A read under way. Its failure is marked handled at once: it may come while the chunk before is
+ * still with the consumer, before anything awaits this read, and an unhandled rejection would end
+ * the process. The error is thrown where the read is awaited.
+ */
 function readAt(handle: FileHandle, buf: Buffer, pos: number): Promise<number> {
-  return handle.read(buf, 0, buf.length, pos).then((r) => r.bytesRead);
+  const read = handle.read(buf, 0, buf.length, pos).then((r) => r.bytesRead);
+  read.catch(() => {});
+  return read;
 }
 
 function streamSource(stream: Readable, gzip: boolean): ByteSource {

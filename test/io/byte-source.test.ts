@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
-import { openByteSource, READ_CHUNK_BYTES } from '../../src/io/byte-source.js';
+import type { FileHandle } from 'node:fs/promises';
+import { fileSource, openByteSource, READ_CHUNK_BYTES } from '../../src/io/byte-source.js';
 import { PUBLIC } from '../helpers/corpus.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lens-bytes-'));
@@ -53,6 +54,33 @@ describe('a plain file', () => {
     }
     expect(openFds()).toBe(before);
   });
+});
+
+test('a read ahead that fails while the chunk before is still being parsed is one clear error, not an unhandled rejection', async () => {
+  const unhandled: unknown[] = [];
+  const note = (err: unknown): void => void unhandled.push(err);
+  process.on('unhandledRejection', note);
+  let reads = 0;
+  let closed = false;
+  // A stand-in handle: the first read gives a chunk, the second fails (the disk went away).
+  const handle = {
+    read: async (buf: Buffer) => {
+      if (++reads > 1) throw Object.assign(new Error('i/o error'), { code: 'EIO' });
+      buf.fill(0x61);
+      return { bytesRead: buf.length, buffer: buf };
+    },
+    close: async () => void (closed = true),
+  } as unknown as FileHandle;
+  try {
+    const chunks = fileSource(handle, 'node1/catalina.out', 2 * READ_CHUNK_BYTES).chunks({ reuse: true })[Symbol.asyncIterator]();
+    expect((await chunks.next()).value.length).toBe(READ_CHUNK_BYTES);
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the consumer is busy; the failed read lands
+    await expect(chunks.next()).rejects.toMatchObject({ code: 'INPUT_UNREADABLE', message: 'node1/catalina.out: input/output error' });
+    expect(closed).toBe(true);
+    expect(unhandled).toEqual([]);
+  } finally {
+    process.off('unhandledRejection', note);
+  }
 });
 
 test('a .gz file is recognised by its bytes and read inflated', async () => {
