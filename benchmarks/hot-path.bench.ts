@@ -10,7 +10,7 @@
 import { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { Bench } from 'tinybench';
-import { createStartMatcher, LoggerFilter, START } from '../src/core/cluster-prefilter.js';
+import { createStartMatcher, LoggerFilter, OTHER_LOGGER, START } from '../src/core/cluster-prefilter.js';
 import { InputParser } from '../src/core/input-parser.js';
 import { LineFramer } from '../src/core/line-framer.js';
 import { createScanPlan, LineScanKernel } from '../src/core/line-scan.js';
@@ -82,7 +82,7 @@ bench
   .add('prefilter: byte start matcher + logger filter', () => {
     const f = new LineFramer(() => {}, {
       raw: (b, s, e) => {
-        if (matcher.match(b, s, e) === START && loggers.interesting(b, matcher.loggerStart, matcher.loggerEnd)) sink++;
+        if (matcher.match(b, s, e) === START && loggers.kind(b, matcher.loggerStart, matcher.loggerEnd) !== OTHER_LOGGER) sink++;
       },
     });
     for (const c of chunks) f.push(c);

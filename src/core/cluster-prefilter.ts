@@ -10,7 +10,7 @@
 // pre-check (`isClusterLogger`, lifecycle logger simple names).
 
 import type { CompiledEventGrammar } from './event-grammar.js';
-import { isClusterLogger } from './event-recogniser.js';
+import { isClusterLogger, simpleName } from './event-recogniser.js';
 import type { CompiledFormat } from './format-grammar.js';
 import type { CompiledTimeFormat, CompiledTimestamp } from './timestamp.js';
 
@@ -352,8 +352,8 @@ export const LIFECYCLE_LOGGER = 1;
 export const CLUSTER_LOGGER = 2;
 
 /**
- * True when a record of this logger can become an event: a cluster logger (`isClusterLogger`) or a
- * lifecycle logger named by the event grammars (compared by simple name, as the recogniser does).
+ * Whether a record of a logger can become an event: a cluster logger's (`isClusterLogger`) or a
+ * lifecycle logger's named by the event grammars (compared by simple name, as the recogniser does).
  */
 export class LoggerFilter {
   /** Simple names of the lifecycle loggers. */
@@ -364,15 +364,11 @@ export class LoggerFilter {
   constructor(events: readonly CompiledEventGrammar[]) {
     const names = new Set<string>();
     for (const g of events) {
-      for (const l of g.loggers) if (!isClusterLogger(l)) names.add(l.slice(l.lastIndexOf('.') + 1));
+      for (const l of g.loggers) if (!isClusterLogger(l)) names.add(simpleName(l));
     }
     this.nameSet = names;
     this.names = [...names].map((n) => Buffer.from(n));
     for (const n of this.names) this.lengths.add(n.length);
-  }
-
-  interesting(buf: Buffer, start: number, end: number): boolean {
-    return this.kind(buf, start, end) !== OTHER_LOGGER;
   }
 
   /**
@@ -388,7 +384,7 @@ export class LoggerFilter {
   kindOfName(logger: string | undefined): number {
     if (logger === undefined || logger === '') return LIFECYCLE_LOGGER;
     if (isClusterLogger(logger)) return CLUSTER_LOGGER;
-    return this.nameSet.has(logger.slice(logger.lastIndexOf('.') + 1)) ? LIFECYCLE_LOGGER : OTHER_LOGGER;
+    return this.nameSet.has(simpleName(logger)) ? LIFECYCLE_LOGGER : OTHER_LOGGER;
   }
 
   private lifecycle(buf: Buffer, start: number, end: number): boolean {

@@ -328,20 +328,15 @@ function parseTemplate(text: string, fail: (reason: string) => never): Piece[] {
       pieces.push({ arg: { name: m[1], type: m[2] } });
       i += m[0].length;
       from = i;
-    } else if (isTemplateSpace(c)) {
+    } else if (isSpace(c)) {
       flush(i);
-      while (i < text.length && isTemplateSpace(text.charCodeAt(i))) i++;
+      while (i < text.length && isSpace(text.charCodeAt(i))) i++;
       pieces.push({ space: true });
       from = i;
     } else i++;
   }
   flush(text.length);
   return pieces;
-}
-
-/** Space, tab, no-break space, narrow no-break space: what a template's white space may be. */
-function isTemplateSpace(c: number): boolean {
-  return c === 0x20 || c === 0x09 || c === 0xa0 || c === 0x202f;
 }
 
 function isArgType(s: string): s is ArgType {

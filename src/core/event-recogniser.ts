@@ -35,7 +35,8 @@ export interface EventRecogniser {
   matchAll(message: string): Array<{ template: CompiledTemplate; fields: Record<string, unknown> }>;
 }
 
-function simpleName(logger: string): string {
+/** A logger's simple name: `SimpleTcpCluster` of `org.apache.catalina.ha.tcp.SimpleTcpCluster`. */
+export function simpleName(logger: string): string {
   return logger.slice(logger.lastIndexOf('.') + 1);
 }
 

@@ -110,7 +110,8 @@ export class InputParser {
 
   private mode: Mode;
   private matcher: StartMatcher | undefined;
-  private loggers: LoggerFilter | undefined;
+  /** Which loggers' records may yield events (the fast path only). */
+  private readonly loggers: LoggerFilter | undefined;
   private pattern: CompiledPattern | undefined;
   private hold = Hold.Assembler;
   /** Lines of the counted record so far. */
@@ -254,12 +255,11 @@ export class InputParser {
     }
     this.matcher = matcher;
     this.pattern = fmt.patterns[0];
-    this.loggers ??= new LoggerFilter(this.opts.events);
     this.hold = Hold.Assembler; // the assembler may hold the current record
     this.mode = Mode.Bytes;
     const foreign = this.assembler.foreignHeads;
     if (matcher.signature && foreign && (this.opts.lineScan ?? lineScanDefault())) {
-      const plan = createScanPlan(matcher.signature, foreign, this.loggers.names);
+      const plan = createScanPlan(matcher.signature, foreign, this.loggers!.names);
       if (plan) this.kernel = LineScanKernel.create(plan);
     }
   }

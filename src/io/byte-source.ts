@@ -14,8 +14,8 @@ export interface ByteSource {
   readonly gzip: boolean;
   /**
    * The bytes in chunks. With `reuse`, a plain file is read into the same two buffers again and
-   * again: each chunk is valid only until the next is asked for (the parser copies what it keeps), which saves
-   * a fresh 1 MiB allocation, its page faults and its garbage collection per chunk.
+   * again: each chunk is valid only until the next is asked for (the parser copies what it keeps),
+   * which saves a fresh 1 MiB allocation, its page faults and its garbage collection per chunk.
    */
   chunks(opts?: ChunkOptions): AsyncIterable<Buffer>;
 }
