@@ -228,7 +228,6 @@ function escapeRegex(s: string): string {
 export const RESERVED = new Set(['type', 'node', 'time', 'timeMs', 'level', 'logger', 'thread', 'file', 'line', 'message', 'grammar']);
 
 const WS = '[ \\t\\u00A0\\u202F]';
-const SPACE_RUN = /[ \t\u00A0\u202F]+/g;
 
 const MEMBER_SRC = String.raw`(?:[\w$.]+\[tcp://[^\[\]\n]*\]|tcp://(?:\{[-\d, ]*\}|[^\s\[\]{},;]+):\d+)`;
 const ADDRESS_SRC = String.raw`[^\s/\[\]]*/(?:\[[0-9A-Fa-f:.%\w]+\]|[0-9A-Fa-f:.%\w]+?):\d+`;
@@ -509,7 +508,8 @@ function compileTemplate(o: TemplateSource, lazy: boolean): CompiledTemplate {
       logger: raw.logger,
       key: raw.key,
       constants: { ...(ev.constants ?? {}), ...(raw.constants ?? {}) },
-      prefix: head.map((q) => (q.space ? ' ' : (q.literal ?? ''))).join('').replace(SPACE_RUN, ' '),
+      // A white-space run is one space piece, and literals hold none: the prefix has its runs folded.
+      prefix: head.map((q) => (q.space ? ' ' : (q.literal ?? ''))).join(''),
       specificity: pieces.reduce((n, q) => n + (q.literal !== undefined ? q.literal.length : q.space ? 1 : 0), 0),
       needle: pieces.reduce((best, q) => (q.literal !== undefined && q.literal.length > best.length ? q.literal : best), ''),
     },
