@@ -418,8 +418,87 @@ export function compileEventGrammar(
       templates.push(compileTemplate({ grammar: name, file, stem, type, raw: t, ev, pointer }, opts.lazy === true));
     });
   }
-  const samples: EventSample[] = g.samples.map((s, i) => ({ ...s, pointer: `${base}/samples/${i}` }));
-  return { name, file, stem, title: g.title, description: g.description, loggers: [...loggers], templates, samples };
+  return { name, file, stem, title: g.title, description: g.description, loggers: [...loggers], templates, samples: eventSamplesOf(name, g) };
+}
+
+/**
+ * What a grammar pack (io/grammar-pack.ts) keeps of a compiled event grammar: each template's index
+ * fields, and of each event type what its templates' matchers are built from. No samples: they are
+ * read from the grammar file when asked for.
+ */
+export interface PackedEventGrammar {
+  name: string;
+  title: string;
+  description?: string;
+  loggers: string[];
+  fields: Record<string, Record<string, ArgType> | undefined>;
+  templates: Array<Omit<TemplateIndex, 'grammar' | 'file' | 'id'>>;
+}
+
+/** The packed form of `g`, compiled from `json` (its body as written). */
+export function packEventGrammar(g: CompiledEventGrammar, json: unknown): PackedEventGrammar {
+  const events = (json as RawGrammar).events;
+  return {
+    name: g.name,
+    title: g.title,
+    ...(g.description !== undefined ? { description: g.description } : {}),
+    loggers: g.loggers,
+    fields: Object.fromEntries(Object.entries(events).map(([type, ev]) => [type, ev.fields])),
+    templates: g.templates.map((t) => {
+      const { type, template, pointer, family, locale, level, logger, key, constants, prefix, specificity, needle } = t;
+      return { type, template, pointer, family, locale, level, logger, key, constants, prefix, specificity, needle };
+    }),
+  };
+}
+
+/**
+ * A compiled event grammar from its packed form, as compileEventGrammar(lazy) gives it: each
+ * template's matcher is built from its text on first match, and `samples` are asked of
+ * `readSamples` on first access (they are the largest part of a grammar, and rarely wanted).
+ */
+export function unpackEventGrammar(p: PackedEventGrammar, file: string, readSamples: () => EventSample[]): CompiledEventGrammar {
+  const stem = fileStem(file);
+  const templates = p.templates.map((t) => {
+    const ev: RawEvent = { fields: p.fields[t.type], templates: [] };
+    const fail = templateFail(p.name, t.type, file, t.pointer);
+    // Every field in compileTemplate's order, absent ones too: one shape for all templates.
+    const index: TemplateIndex = {
+      grammar: p.name,
+      file,
+      id: `${stem}#${t.type}`,
+      type: t.type,
+      template: t.template,
+      pointer: t.pointer,
+      family: t.family,
+      locale: t.locale,
+      level: t.level,
+      logger: t.logger,
+      key: t.key,
+      constants: t.constants,
+      prefix: t.prefix,
+      specificity: t.specificity,
+      needle: t.needle,
+    };
+    return new Template(index, () => buildMatcher(parseTemplate(t.template, fail), ev, fail));
+  });
+  let samples: EventSample[] | undefined;
+  return {
+    name: p.name,
+    file,
+    stem,
+    title: p.title,
+    description: p.description,
+    loggers: p.loggers,
+    templates,
+    get samples(): EventSample[] {
+      return (samples ??= readSamples());
+    },
+  };
+}
+
+/** The samples of grammar `name` whose body (as written) is `json`, each with its JSON pointer. */
+export function eventSamplesOf(name: string, json: unknown): EventSample[] {
+  return (json as RawGrammar).samples.map((s, i) => ({ ...s, pointer: `/${pointerToken(name)}/samples/${i}` }));
 }
 
 interface TemplateSource {
@@ -478,16 +557,21 @@ class Template implements CompiledTemplate {
 
 type Fail = (reason: string, code?: 'GRAMMAR_SCHEMA' | 'GRAMMAR_INVALID_REGEX') => never;
 
-function compileTemplate(o: TemplateSource, lazy: boolean): CompiledTemplate {
-  const { raw, ev, pointer, file } = o;
-  const fail: Fail = (reason, code = 'GRAMMAR_SCHEMA') => {
-    throw new LensError(code, `event grammar ${o.grammar}: bad template for ${o.type}`, {
+/** How a template's problem is thrown: the grammar, event type, file and pointer named. */
+function templateFail(grammar: string, type: string, file: string, pointer: string): Fail {
+  return (reason, code = 'GRAMMAR_SCHEMA') => {
+    throw new LensError(code, `event grammar ${grammar}: bad template for ${type}`, {
       file,
       pointer,
       reason,
       help: `argument types: ${ARG_TYPES.join(', ')}; declare them in "fields" or write {name:type}`,
     });
   };
+}
+
+function compileTemplate(o: TemplateSource, lazy: boolean): CompiledTemplate {
+  const { raw, ev, pointer, file } = o;
+  const fail = templateFail(o.grammar, o.type, file, pointer);
   const pieces = parseTemplate(raw.template, fail);
   for (const c of [...Object.keys(ev.constants ?? {}), ...Object.keys(raw.constants ?? {})]) {
     if (RESERVED.has(c)) fail(`constant ${c} uses a reserved event field name`);

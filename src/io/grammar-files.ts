@@ -5,7 +5,8 @@
 // Start-up: the bundled grammars are only compiled, and their event templates only when first
 // matched. Their schema and samples are checked by the test suite and by `catalina-lens grammars
 // --test`; checking them again at every start cost ~0.5 s (ajv code generation, every sample through
-// every grammar). CATALINA_LENS_CHECK_GRAMMARS=1 restores it.
+// every grammar). CATALINA_LENS_CHECK_GRAMMARS=1 restores it. They are read from the build's pack
+// (grammar-pack.ts) while it matches the files.
 
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -18,6 +19,8 @@ import { compileEventGrammar, type CompiledEventGrammar } from '../core/event-gr
 import { checkFormatSamples } from '../core/format-samples.js';
 import { checkEventSamples } from '../core/event-samples.js';
 import { checkRegexSafety, grammarRegexes } from '../core/regex-safety.js';
+import { eventSamplesOf, packEventGrammar, unpackEventGrammar } from '../core/event-grammar.js';
+import { bundledPackPath, readGrammarPack, writeGrammarPack, type GrammarKind, type PackedFile } from './grammar-pack.js';
 
 export interface Grammars {
   formats: CompiledFormat[];
@@ -28,10 +31,9 @@ export interface Grammars {
 
 export const BUNDLED_GRAMMARS = join(PACKAGE.root, 'grammars');
 
-type Kind = 'format' | 'events';
-const validators = new Map<Kind, ValidateFunction>();
+const validators = new Map<GrammarKind, ValidateFunction>();
 
-function validatorFor(kind: Kind): ValidateFunction {
+function validatorFor(kind: GrammarKind): ValidateFunction {
   let v = validators.get(kind);
   if (!v) {
     const schemaFile = join(BUNDLED_GRAMMARS, 'schema', kind === 'format' ? 'format.schema.json' : 'events.schema.json');
@@ -50,7 +52,8 @@ let bundled: Grammars | undefined;
 export function loadGrammarsSync(extraPaths: string[] = []): Grammars {
   if (!bundled) {
     const check = process.env.CATALINA_LENS_CHECK_GRAMMARS === '1';
-    const set = loadFiles(listGrammarFiles(BUNDLED_GRAMMARS), !check);
+    const packed = check ? undefined : loadPackedGrammars(BUNDLED_GRAMMARS, bundledPackPath(PACKAGE.root));
+    const set = packed ?? loadFiles(listGrammarFiles(BUNDLED_GRAMMARS), !check);
     if (check) checkOrThrow([...checkFormatSamples(set.formats), ...checkEventSamples(set.events)]);
     bundled = set;
   }
@@ -122,24 +125,8 @@ function listGrammarFiles(path: string): string[] {
 function loadFiles(files: string[], trusted = false): Grammars {
   const formats: CompiledFormat[] = [];
   const events: CompiledEventGrammar[] = [];
-  for (const file of files) {
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (err) {
-      throw new LensError('GRAMMAR_INVALID_JSON', `grammar ${file} is not valid JSON`, {
-        file,
-        reason: err instanceof Error ? err.message : String(err),
-      });
-    }
-    const kind = kindOf(file, json);
-    if (!kind) continue; // a JSON Schema file or unrelated JSON beside the grammars
-    if (!trusted) {
-      const validate = validatorFor(kind);
-      if (!validate(json)) throw schemaError(file, validate.errors ?? []);
-    }
-    for (const [name, body] of Object.entries(json as Record<string, unknown>)) {
-      if (name === '$schema') continue;
+  for (const { file, kind, grammars } of readSources(files, !trusted)) {
+    for (const [name, body] of grammars) {
       if (kind === 'format') formats.push(compileFormatGrammar(name, body, file));
       // Trusted templates are built on first match: most are never needed by a run (~20 ms at start).
       else events.push(compileEventGrammar(name, body, file, { validate: !trusted, lazy: trusted }));
@@ -148,7 +135,79 @@ function loadFiles(files: string[], trusted = false): Grammars {
   return { formats, events, files };
 }
 
-function kindOf(file: string, json: unknown): Kind | undefined {
+interface GrammarSource {
+  file: string;
+  /** Absent for other JSON beside the grammars (a JSON Schema). */
+  kind?: GrammarKind;
+  /** Name and body of each grammar in the file. */
+  grammars: Array<[string, unknown]>;
+}
+
+/** The grammar files' kinds and grammars; `validate`: each checked against its kind's schema. */
+function readSources(files: string[], validate: boolean): GrammarSource[] {
+  return files.map((file) => {
+    const json = readJson(file);
+    const kind = kindOf(file, json);
+    if (!kind) return { file, grammars: [] };
+    if (validate) {
+      const validator = validatorFor(kind);
+      if (!validator(json)) throw schemaError(file, validator.errors ?? []);
+    }
+    return { file, kind, grammars: Object.entries(json as Record<string, unknown>).filter(([name]) => name !== '$schema') };
+  });
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new LensError('GRAMMAR_INVALID_JSON', `grammar ${file} is not valid JSON`, {
+      file,
+      reason: err instanceof Error ? err.message : String(err),
+    });
+  }
+}
+
+/**
+ * The grammars of directory `dir` (trusted, as the bundled ones) from the pack `pack` written by
+ * packGrammars, or undefined when that pack is missing or no longer matches the directory's files.
+ * Formats are compiled as from their files; event grammars are as packed.
+ */
+export function loadPackedGrammars(dir: string, pack: string): Grammars | undefined {
+  const files = readGrammarPack(pack, dir, listGrammarFiles(dir));
+  return files && unpack(files);
+}
+
+function unpack(files: PackedFile[]): Grammars {
+  const formats: CompiledFormat[] = [];
+  const events: CompiledEventGrammar[] = [];
+  for (const f of files) {
+    for (const { name, body } of f.formats ?? []) formats.push(compileFormatGrammar(name, body, f.path));
+    for (const g of f.events ?? []) {
+      events.push(unpackEventGrammar(g, f.path, () => eventSamplesOf(g.name, (readJson(f.path) as Record<string, unknown>)[g.name])));
+    }
+  }
+  return { formats, events, files: files.map((f) => f.path) };
+}
+
+/** Writes the bundled grammars' pack (see grammar-pack.ts) where loadGrammarsSync looks for it; returns its path. */
+export function packBundledGrammars(): string {
+  const out = bundledPackPath(PACKAGE.root);
+  packGrammars(BUNDLED_GRAMMARS, out);
+  return out;
+}
+
+/** Writes the pack of grammar directory `dir` to `out`, checking each file against its schema and compiling it whole first. */
+export function packGrammars(dir: string, out: string): void {
+  const files = readSources(listGrammarFiles(dir), true).map(({ file, kind, grammars }) => {
+    if (kind === 'format') return { path: file, kind, formats: grammars.map(([name, body]) => (compileFormatGrammar(name, body, file), { name, body })) };
+    if (kind === 'events') return { path: file, kind, events: grammars.map(([name, body]) => packEventGrammar(compileEventGrammar(name, body, file), body)) };
+    return { path: file };
+  });
+  writeGrammarPack(out, dir, files);
+}
+
+function kindOf(file: string, json: unknown): GrammarKind | undefined {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new LensError('GRAMMAR_SCHEMA', `grammar ${file} must be a JSON object`, { file, pointer: '' });
   }

@@ -58,6 +58,15 @@ describe('the bundled CLI', () => {
     expect(JSON.parse(r.stdout).nodes.map((n: { name: string }) => n.name)).toEqual(['tomcat1', 'tomcat2', 'tomcat3']);
   });
 
+  test("reads the bundled grammars from the build's pack, not from ~40 grammar files", () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'track-reads-')), 'paths.txt');
+    const r = run(['analyze', '--json', 'samples/'], { TRACK_READS: file }, ['--import', join(import.meta.dirname, 'helpers/track-reads.mjs')]);
+    expect(r.code, r.stderr).toBe(0);
+    const read = readFileSync(file, 'utf8').trim().split('\n');
+    expect(read.filter((p) => p.endsWith(join('dist', 'grammars.pack.json'))).length).toBe(1);
+    expect(read.filter((p) => /grammars[\\/](formats|events)[\\/]/.test(p))).toEqual([]);
+  });
+
   test('parses in its worker thread (dist/cli/parse-worker.js) with the same result', () => {
     const inProcess = run(['analyze', '--json', 'samples/'], { CATALINA_LENS_WORKERS: '0' });
     const worker = run(['analyze', '--json', 'samples/'], { CATALINA_LENS_WORKERS: '1' });

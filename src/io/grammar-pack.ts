@@ -1,0 +1,79 @@
+// The bundled grammars as one file, written by `npm run build` (scripts/pack-grammars.mjs): each
+// format grammar as written, and each event grammar compiled down to its templates' index fields
+// (literal prefix, needle, constants ...), without samples. At start-up one read replaces ~40, and
+// no event template is parsed or compiled before its first match.
+//
+// The grammar files stay the source: the pack lists each file's size and modification time, and a
+// pack whose list does not match grammars/ as it is (a file edited, added or removed since the
+// build) is not used; the files are read instead. Nor is a pack of another layout (PACK_VERSION).
+
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import type { PackedEventGrammar } from '../core/event-grammar.js';
+
+/** Bumped whenever what a pack holds changes. */
+export const PACK_VERSION = 1;
+
+export type GrammarKind = 'format' | 'events';
+
+/** What a pack holds of one grammar file. */
+export interface PackedFile {
+  /** Relative to the grammar directory, with `/`; absolute once read back. */
+  path: string;
+  size: number;
+  mtimeMs: number;
+  /** Absent for other JSON beside the grammars (a JSON Schema). */
+  kind?: GrammarKind;
+  formats?: Array<{ name: string; body: unknown }>;
+  events?: PackedEventGrammar[];
+}
+
+interface GrammarPack {
+  version: number;
+  files: PackedFile[];
+}
+
+/** Writes the pack of `files` (of grammar directory `root`, in load order) to `out`. */
+export function writeGrammarPack(out: string, root: string, files: Array<Omit<PackedFile, 'size' | 'mtimeMs'>>): void {
+  const packed = files.map((f): PackedFile => {
+    const info = statSync(f.path);
+    return { ...f, path: relPath(root, f.path), size: info.size, mtimeMs: info.mtimeMs };
+  });
+  writeFileSync(out, JSON.stringify({ version: PACK_VERSION, files: packed } satisfies GrammarPack));
+}
+
+/**
+ * What `pack` holds when it holds exactly `files` (of directory `root`, in that order) as they are
+ * now, with absolute paths; else undefined (no pack, another version, a file changed since).
+ */
+export function readGrammarPack(pack: string, root: string, files: string[]): PackedFile[] | undefined {
+  let parsed: GrammarPack;
+  try {
+    parsed = JSON.parse(readFileSync(pack, 'utf8')) as GrammarPack;
+  } catch {
+    return undefined;
+  }
+  if (parsed?.version !== PACK_VERSION || !Array.isArray(parsed.files) || parsed.files.length !== files.length) return undefined;
+  for (let i = 0; i < files.length; i++) {
+    const packed = parsed.files[i];
+    if (packed.path !== relPath(root, files[i])) return undefined;
+    let info;
+    try {
+      info = statSync(files[i]);
+    } catch {
+      return undefined;
+    }
+    if (info.size !== packed.size || info.mtimeMs !== packed.mtimeMs) return undefined;
+    packed.path = files[i];
+  }
+  return parsed.files;
+}
+
+function relPath(root: string, file: string): string {
+  return relative(root, file).split(sep).join('/');
+}
+
+/** Where the build writes the bundled grammars' pack. */
+export function bundledPackPath(packageRoot: string): string {
+  return join(packageRoot, 'dist', 'grammars.pack.json');
+}
