@@ -3,9 +3,11 @@
 // (literal prefix, needle, constants ...), without samples. At start-up one read replaces ~40, and
 // no event template is parsed or compiled before its first match.
 //
-// The grammar files stay the source: the pack lists each file's size and modification time, and a
-// pack whose list does not match grammars/ as it is (a file edited, added or removed since the
-// build) is not used; the files are read instead. Nor is a pack of another layout (PACK_VERSION).
+// The grammar files stay the source: the pack lists each file and its size, and a pack is not used
+// (the files are read instead) when the list or a size differs from grammars/ as it is, or a file
+// there is newer than the pack (edited since the build), as make would decide. An npm install gives
+// the package's files one and the same time, so an installed pack is used. Nor is a pack of another
+// layout (PACK_VERSION) used.
 
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -21,7 +23,6 @@ export interface PackedFile {
   /** Relative to the grammar directory, with `/`; absolute once read back. */
   path: string;
   size: number;
-  mtimeMs: number;
   /** Absent for other JSON beside the grammars (a JSON Schema). */
   kind?: GrammarKind;
   formats?: Array<{ name: string; body: unknown }>;
@@ -34,11 +35,8 @@ interface GrammarPack {
 }
 
 /** Writes the pack of `files` (of grammar directory `root`, in load order) to `out`. */
-export function writeGrammarPack(out: string, root: string, files: Array<Omit<PackedFile, 'size' | 'mtimeMs'>>): void {
-  const packed = files.map((f): PackedFile => {
-    const info = statSync(f.path);
-    return { ...f, path: relPath(root, f.path), size: info.size, mtimeMs: info.mtimeMs };
-  });
+export function writeGrammarPack(out: string, root: string, files: Array<Omit<PackedFile, 'size'>>): void {
+  const packed = files.map((f): PackedFile => ({ ...f, path: relPath(root, f.path), size: statSync(f.path).size }));
   writeFileSync(out, JSON.stringify({ version: PACK_VERSION, files: packed } satisfies GrammarPack));
 }
 
@@ -48,7 +46,9 @@ export function writeGrammarPack(out: string, root: string, files: Array<Omit<Pa
  */
 export function readGrammarPack(pack: string, root: string, files: string[]): PackedFile[] | undefined {
   let parsed: GrammarPack;
+  let packTime: number;
   try {
+    packTime = statSync(pack).mtimeMs;
     parsed = JSON.parse(readFileSync(pack, 'utf8')) as GrammarPack;
   } catch {
     return undefined;
@@ -63,7 +63,7 @@ export function readGrammarPack(pack: string, root: string, files: string[]): Pa
     } catch {
       return undefined;
     }
-    if (info.size !== packed.size || info.mtimeMs !== packed.mtimeMs) return undefined;
+    if (info.size !== packed.size || info.mtimeMs > packTime) return undefined;
     packed.path = files[i];
   }
   return parsed.files;

@@ -78,14 +78,22 @@ describe('a pack that no longer matches its directory is not used', () => {
     expect(g?.events.length).toBe(1);
   });
 
-  test('a file edited since (size, or only its time), added or removed', () => {
-    const before = statSync(eventsFile());
+  test('as an npm install leaves it (every file, the pack too, of one and the same time), it is used', () => {
+    const npmTime = new Date('1985-10-26T08:15:00Z');
+    for (const f of [eventsFile(), join(grammarDir(), 'formats', 'juli-oneline.json'), pack()]) utimesSync(f, npmTime, npmTime);
+    expect(loadPackedGrammars(grammarDir(), pack())).toBeDefined();
+  });
+
+  test('a file edited since (its size, or only its time: newer than the pack), added or removed', () => {
     writeFileSync(eventsFile(), `${readFileSync(eventsFile(), 'utf8')}\n`);
     expect(loadPackedGrammars(grammarDir(), pack())).toBeUndefined();
     packGrammars(grammarDir(), pack());
-    utimesSync(eventsFile(), before.atime, new Date(before.mtimeMs + 5000));
+    expect(loadPackedGrammars(grammarDir(), pack())).toBeDefined();
+    const packed = statSync(pack());
+    utimesSync(eventsFile(), packed.atime, new Date(packed.mtimeMs + 5000));
     expect(loadPackedGrammars(grammarDir(), pack())).toBeUndefined();
-    packGrammars(grammarDir(), pack());
+    utimesSync(eventsFile(), packed.atime, new Date(packed.mtimeMs - 5000));
+    expect(loadPackedGrammars(grammarDir(), pack())).toBeDefined();
     copyFileSync(join(BUNDLED_GRAMMARS, 'events', 'transport.json'), join(grammarDir(), 'events', 'transport.json'));
     expect(loadPackedGrammars(grammarDir(), pack())).toBeUndefined();
     rmSync(join(grammarDir(), 'events', 'transport.json'));
