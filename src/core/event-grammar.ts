@@ -459,8 +459,6 @@ export function packEventGrammar(g: CompiledEventGrammar, json: unknown): Packed
 export function unpackEventGrammar(p: PackedEventGrammar, file: string, readSamples: () => EventSample[]): CompiledEventGrammar {
   const stem = fileStem(file);
   const templates = p.templates.map((t) => {
-    const ev: RawEvent = { fields: p.fields[t.type], templates: [] };
-    const fail = templateFail(p.name, t.type, file, t.pointer);
     // Every field in compileTemplate's order, absent ones too: one shape for all templates.
     const index: TemplateIndex = {
       grammar: p.name,
@@ -479,7 +477,10 @@ export function unpackEventGrammar(p: PackedEventGrammar, file: string, readSamp
       specificity: t.specificity,
       needle: t.needle,
     };
-    return new Template(index, () => buildMatcher(parseTemplate(t.template, fail), ev, fail));
+    return new Template(index, () => {
+      const fail = templateFail(p.name, t.type, file, t.pointer);
+      return buildMatcher(parseTemplate(t.template, fail), { fields: p.fields[t.type], templates: [] }, fail);
+    });
   });
   let samples: EventSample[] | undefined;
   return {
