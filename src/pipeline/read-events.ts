@@ -11,7 +11,7 @@ import { loadGrammarsSync, type Grammars } from '../io/grammar-files.js';
 import { expandInputs, type InputFile } from '../io/inputs.js';
 import { AheadReader, FileEventReader, type EventReader, type ParsedFile } from './parse-file.js';
 import { sizeOf, WorkerPool, workerCount } from './parallel.js';
-import { selectNodeFiles, type NodeFiles } from './select-files.js';
+import { chooseCopy, CopySummary, type NodeFiles } from './select-files.js';
 import { parserOptions, validateReadOptions, type ReadOptions } from './options.js';
 
 export interface Collected {
@@ -45,14 +45,27 @@ export async function collectEvents(paths: string | string[], options: ReadOptio
 }
 
 /**
+ * Events of nodes read whole first (below) kept to be merged without reading those files again;
+ * past this many, none are kept and the files chosen are read again. ~2 KB each.
+ */
+export const WHOLE_READ_EVENTS_KEPT = 20_000;
+
+/**
  * The archive path without keeping the events: each node's files are read as the merge needs their
  * events (in worker threads for large archives, a few batches ahead), and every merged event goes
  * to `sink` at once, so memory does not grow with the input. The result's `events` is empty, and so
- * is each file's `events` unless `keepFileEvents`. The one exception: a node that has both a
- * console file and dated files is read whole first, to find out whether they are copies of each
- * other (select-files.ts).
+ * is each file's `events` unless `keepFileEvents`. A node that has both a console file and dated
+ * files is read whole first, to find out whether they are copies of each other (select-files.ts,
+ * in bounded memory); its events are kept for the merge up to WHOLE_READ_EVENTS_KEPT, and past that
+ * the files chosen are read a second time, as the merge needs their events.
  */
-export async function streamEvents(paths: string | string[], options: ReadOptions, sink: EventSink, keepFileEvents = false): Promise<Collected> {
+export async function streamEvents(
+  paths: string | string[],
+  options: ReadOptions,
+  sink: EventSink,
+  keepFileEvents = false,
+  wholeReadEventsKept = WHOLE_READ_EVENTS_KEPT,
+): Promise<Collected> {
   const opts = validateReadOptions(options);
   const list = typeof paths === 'string' ? [paths] : paths;
   const nodeArgs = { ...opts.nodes };
@@ -68,6 +81,7 @@ export async function streamEvents(paths: string | string[], options: ReadOption
   const index = new Map(inputs.map((input, i) => [input, i]));
   const onBytes = (input: InputFile, bytes: number): void => {
     const i = index.get(input)!;
+    if (bytes <= readBytes[i]) return; // a file read a second time: its bytes are counted
     readTotal += bytes - readBytes[i];
     readBytes[i] = bytes;
     opts.onProgress?.(readTotal, totalBytes);
@@ -114,16 +128,28 @@ export async function streamEvents(paths: string | string[], options: ReadOption
   try {
     // Nodes that may hold two copies of their records: read whole, then pick one copy.
     const wholeNodes = [...byNode].filter(([, l]) => bothKinds(l));
+    const summaries = new Map(wholeNodes.map(([node]) => [node, new CopySummary()]));
+    let kept = 0;
+    let keeping = true;
     await Promise.all(
-      wholeNodes.flatMap(([, l]) =>
+      wholeNodes.flatMap(([node, l]) =>
         l.map(async (i) => {
+          const summary = summaries.get(node)!;
           const r = reader(i);
-          for (let b = await r.next(); b; b = await r.next()) for (const ev of b) files[i].events.push(ev);
+          for (let b = await r.next(); b; b = await r.next()) {
+            for (const ev of b) summary.add(inputs[i].kind, ev);
+            if (!keeping) continue;
+            kept += b.length;
+            if (kept > wholeReadEventsKept && !keepFileEvents) {
+              keeping = false;
+              for (const [, nl] of wholeNodes) for (const j of nl) files[j].events = [];
+            } else for (const ev of b) files[i].events.push(ev);
+          }
           finish(i, r);
         }),
       ),
     );
-    const picked = new Map(selectNodeFiles(wholeNodes.flatMap(([, l]) => l.map((i) => files[i]))).map((n) => [n.node, n]));
+    const picked = new Map(wholeNodes.map(([node, l]) => [node, chooseCopy(node, l.map((i) => files[i]), summaries.get(node)!)]));
     const nodes: NodeFiles[] = [...byNode].map(([node, l]) => picked.get(node) ?? { node, used: l.map((i) => files[i]), skipped: [] });
     const skipped = new Map(nodes.flatMap((n) => n.skipped.map((s) => [s.file, s.reason] as const)));
     const accounting = (): InputStats[] =>
@@ -139,7 +165,8 @@ export async function streamEvents(paths: string | string[], options: ReadOption
     );
 
     const sources: EventBatches[] = nodes.map((n) => {
-      if (picked.has(n.node)) {
+      // A node read whole whose events were kept: merged from memory. Else its files are read (again).
+      if (picked.has(n.node) && keeping) {
         let given = false;
         return {
           next: async () => {

@@ -101,6 +101,44 @@ describe('streaming archive path', () => {
     }
   }, 60_000);
 
+  test('a node read whole to pick a copy, past the events kept: the copy is read again, with the same result, and nothing held', async () => {
+    const reference = await withWorkers('0', () => collectEvents(dir, { tz: 'UTC' }));
+    for (const workers of ['0', '2']) {
+      const kept: ClusterEvent[] = [];
+      const all = await withWorkers(workers, () => streamEvents(dir, { tz: 'UTC' }, { event: (e) => kept.push(e) }));
+      const again: ClusterEvent[] = [];
+      const reread = await withWorkers(workers, () => streamEvents(dir, { tz: 'UTC' }, { event: (e) => again.push(e) }, false, 10));
+      expect(kept).toStrictEqual(reference.events);
+      expect(again).toStrictEqual(reference.events);
+      expect(reread.inputs).toStrictEqual(reference.inputs);
+      expect(reread.nodes.map((n) => [n.node, n.used.map((f) => f.input.path), n.skipped])).toEqual(
+        reference.nodes.map((n) => [n.node, n.used.map((f) => f.input.path), n.skipped]),
+      );
+      // Kept within the limit, the events of the node read whole; past it, none.
+      expect(all.files.filter((f) => f.events.length > 0).map((f) => f.input.path)).toHaveLength(2);
+      expect(reread.files.filter((f) => f.events.length > 0)).toEqual([]);
+    }
+  }, 60_000);
+
+  test('a copy read again over several chunks is not counted again: progress never goes back, and ends at the total', async () => {
+    // Both copies of a node's records, each over 1 MiB (the corpus node log repeated).
+    const big = mkdtempSync(join(tmpdir(), 'catalina-lens-reread-'));
+    try {
+      const times = 120;
+      writeFileSync(join(big, 'catalina.out'), Buffer.concat(Array.from({ length: times }, () => corpus('steady/tomcat1/catalina.out'))));
+      writeFileSync(join(big, 'catalina.2026-11-26.log'), Buffer.concat(Array.from({ length: times }, () => corpus('steady/tomcat1/catalina.2026-11-26.log'))));
+      const total = statSync(join(big, 'catalina.out')).size + statSync(join(big, 'catalina.2026-11-26.log')).size;
+      expect(total).toBeGreaterThan(2 * 1024 * 1024);
+      const progress: number[] = [];
+      const r = await streamEvents(big, { tz: 'UTC', onProgress: (read) => progress.push(read) }, { event: () => {} }, false, 10);
+      expect(r.inputs.filter((i) => i.used)).toHaveLength(1);
+      for (let i = 1; i < progress.length; i++) expect(progress[i]).toBeGreaterThanOrEqual(progress[i - 1]);
+      expect(progress.at(-1)).toBe(total);
+    } finally {
+      rmSync(big, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   test('since/until filter the streamed events as before', async () => {
     const all = await collectEvents(dir, { tz: 'UTC' });
     const times = all.events.flatMap((e) => (e.timeMs === undefined ? [] : [e.timeMs])).sort((a, b) => a - b);
