@@ -4,13 +4,14 @@
 //   node --import tsx benchmarks/run.ts [--size 256M] [--nodes 4] [--runs 3] [--huge] [--no-lnav] [--json]
 //
 // --size/--nodes: the generated archive (default 4 × 256 MiB, see generate.ts); --huge adds the
-// 4 × 1 GiB run for the memory check. Each command runs `--runs` times after a warm-up read of the
+// 4 × 1 GiB run for the memory check, and one node whose catalina.out and dated log are copies
+// (2 × 1 GiB, read whole to pick one). Each command runs `--runs` times after a warm-up read of the
 // files (page cache); the table shows the fastest run's wall time, the CPU time (user + sys) of that
 // run, and the largest peak RSS of all runs (GNU time's %M: the whole process, worker threads included).
 // catalina-lens runs from dist/ (run `npm run build` first).
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -97,7 +98,7 @@ function lnavFormat(): boolean {
 }
 
 /** `others`: the rows beyond the OneLine archive's own (JUL copy, lnav); the memory run leaves them out. */
-function archive(bytesPerNode: number, nodes: number, runs: number, others: { lnav: boolean; jul: boolean }): Measure[] {
+function archive(bytesPerNode: number, nodes: number, runs: number, others: { lnav: boolean; jul: boolean; copies?: boolean }): Measure[] {
   const g = generate({ bytesPerNode, nodes });
   const files = g.files;
   execFileSync('sh', ['-c', `cat ${files.map((f) => `'${f}'`).join(' ')} > /dev/null`]); // page cache
@@ -126,10 +127,29 @@ function archive(bytesPerNode: number, nodes: number, runs: number, others: { ln
     }),
   );
   if (others.jul) julRow(files, out);
+  if (others.copies) copiesRow(files[0], out);
   if (others.lnav && has('lnav') && lnavFormat()) {
     out.push(best('lnav (OneLineFormatter format)', g.bytes, Math.min(runs, 2), 'lnav', ['-n', '-c', ';SELECT count(*) FROM all_logs', ...files]));
   }
   return out;
+}
+
+/**
+ * One node whose catalina.out and dated catalina.DATE.log hold the same records (Tomcat's console
+ * and file handlers), made of hard links to `file`: the node is read whole to pick one copy, in
+ * bounded memory. One run.
+ */
+function copiesRow(file: string, out: Measure[]): void {
+  const dir = join(tmpdir(), 'catalina-lens-bench-copies', 'node1');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const names = ['catalina.out', 'catalina.2026-11-26.log'].map((n) => join(dir, n));
+  for (const n of names) linkSync(file, n);
+  try {
+    out.push(best('catalina-lens analyze --json (one node: catalina.out and a dated copy)', 2 * statSync(file).size, 1, process.execPath, [CLI, 'analyze', '--json', dir]));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The same records written as JUL SimpleFormatter (jul-copy.ts): the path Tomcat 6/7 logs take. One run. */
@@ -186,7 +206,7 @@ const header =
     .map((l) => l.toFixed(1))
     .join(' ')}`;
 const sections: [string, Measure[]][] = [[`archive: ${nodes} × ${args.size} (${header})`, archive(size, nodes, runs, { lnav: withLnav, jul: true })]];
-if (args.huge) sections.push([`memory: ${nodes} × 1G`, archive(parseSize('1G'), nodes, 1, { lnav: false, jul: false })]);
+if (args.huge) sections.push([`memory: ${nodes} × 1G`, archive(parseSize('1G'), nodes, 1, { lnav: false, jul: false, copies: true })]);
 sections.push(['start-up', startup(Math.max(5, runs * 3))]);
 if (args.json) process.stdout.write(`${JSON.stringify(sections, null, 2)}\n`);
 else process.stdout.write(`${sections.map(([t, r]) => table(t, r)).join('\n\n')}\n`);
