@@ -40,9 +40,10 @@ export interface EventBatches {
 /**
  * `mergeByTime` over lists that arrive in batches: each event is handed to `emit` as soon as every
  * unfinished list has an event to compare it with, so only a batch per list is held. The order is
- * exactly `mergeByTime`'s on the concatenated batches.
+ * exactly `mergeByTime`'s on the concatenated batches. When `emit` returns a promise (its consumer
+ * is full), the merge waits for it.
  */
-export async function mergeBatches(lists: EventBatches[], emit: (ev: ClusterEvent) => void): Promise<void> {
+export async function mergeBatches(lists: EventBatches[], emit: (ev: ClusterEvent) => void | Promise<void>): Promise<void> {
   const n = lists.length;
   const batch: ClusterEvent[][] = lists.map(() => []);
   const pos = new Array<number>(n).fill(0);
@@ -74,7 +75,8 @@ export async function mergeBatches(lists: EventBatches[], emit: (ev: ClusterEven
     }
     if (best === -1) return;
     last[best] = bestKey;
-    emit(batch[best][pos[best]++]);
+    const full = emit(batch[best][pos[best]++]);
+    if (full !== undefined && typeof full.then === 'function') await full;
     if (pos[best] >= batch[best].length) await fill(best);
   }
 }

@@ -233,6 +233,15 @@ export class RemoteFileReader implements EventReader {
     }
   }
 
+  /**
+   * Stops reading before the end: no more pulls. The worker's file is closed when the pool ends the
+   * worker, which streamEvents does right after.
+   */
+  close(): Promise<void> {
+    this.ended = true;
+    return Promise.resolve();
+  }
+
   /** Handles a reply; true when the reader is done with its worker. */
   onReply(msg: Exclude<WorkerReply, { kind: 'fail' }>): boolean {
     if (msg.kind === 'progress') {

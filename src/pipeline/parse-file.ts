@@ -32,6 +32,8 @@ export interface EventReader {
   readonly stats: InputStats;
   /** Set once the end is reached, when the file could not be read to its end. */
   readonly error?: LensError;
+  /** Stops reading before the end (the consumer gave up): the file is closed. */
+  close(): Promise<void>;
 }
 
 export class FileEventReader implements EventReader {
@@ -100,6 +102,12 @@ export class FileEventReader implements EventReader {
     this.ended = true;
     this.parser.end();
     if (this.gzip && this.size > 0) this.onBytes?.(this.size);
+  }
+
+  async close(): Promise<void> {
+    this.ended = true;
+    // Ends the byte source's generator, whose `finally` closes the file (after a read under way).
+    await this.chunks?.return?.();
   }
 }
 
@@ -183,5 +191,10 @@ export class AheadReader implements EventReader {
     const w = this.waiter;
     this.waiter = undefined;
     w?.();
+  }
+
+  async close(): Promise<void> {
+    this.ended = true; // the pump stops after the batch it may be parsing
+    await this.inner.close();
   }
 }

@@ -33,13 +33,26 @@ export interface EventSink {
    * (file, node and `used` are final; the counts of files still being read are not).
    */
   start?(nodes: string[], inputs: InputStats[]): void;
-  /** Each event, in time order across nodes, filtered by since/until. */
-  event(ev: ClusterEvent): void;
+  /**
+   * Each event, in time order across nodes, filtered by since/until. A promise returned holds the
+   * merge (and so the reading) until it settles; one that rejects, or a throw, stops it: the files
+   * still open are closed and streamEvents rejects with that error.
+   */
+  event(ev: ClusterEvent): void | Promise<void>;
 }
 
 export async function collectEvents(paths: string | string[], options: ReadOptions = {}): Promise<Collected> {
   const events: ClusterEvent[] = [];
-  const collected = await streamEvents(paths, options, { event: (ev) => events.push(ev) }, true);
+  const collected = await streamEvents(
+    paths,
+    options,
+    {
+      event: (ev) => {
+        events.push(ev);
+      },
+    },
+    true,
+  );
   collected.events = events;
   return collected;
 }
@@ -118,10 +131,16 @@ export async function streamEvents(
     pool = new WorkerPool(workers, { ...rest, grammars: opts.grammars ?? [] }, onBytes);
   }
   const inProcess = (i: number): FileEventReader => new FileEventReader(inputs[i], parseOpts, 1, (b) => onBytes(inputs[i], b));
+  /** Readers not read to their end: closed if the merge stops early (its consumer gave up). */
+  const open = new Set<EventReader>();
   // With workers, this thread's share parses ahead while the merge waits for them.
-  const reader = (i: number): EventReader =>
-    !pool ? inProcess(i) : assigned[i] < workers ? pool.open(inputs[i], assigned[i]) : new AheadReader(inProcess(i)).start();
+  const reader = (i: number): EventReader => {
+    const r = !pool ? inProcess(i) : assigned[i] < workers ? pool.open(inputs[i], assigned[i]) : new AheadReader(inProcess(i)).start();
+    open.add(r);
+    return r;
+  };
   const finish = (i: number, r: EventReader): void => {
+    open.delete(r);
     files[i].stats = r.stats;
     files[i].error = r.error;
   };
@@ -199,11 +218,11 @@ export async function streamEvents(
       };
     });
     const { since, until } = opts;
-    await mergeBatches(sources, (ev) => {
-      if (inWindow(ev, since, until)) sink.event(ev);
-    });
+    await mergeBatches(sources, (ev) => (inWindow(ev, since, until) ? sink.event(ev) : undefined));
     return { grammars, files, nodes, events: [], inputs: accounting(), errors: [...notFound, ...files.flatMap((f) => (f.error ? [f.error] : []))] };
   } finally {
+    // Stopped early (the sink threw): the files still open are closed, in the workers too, before those end.
+    await Promise.all([...open].map((r) => r.close().catch(() => {})));
     await pool?.close();
   }
 }
@@ -215,13 +234,65 @@ function inWindow(ev: ClusterEvent, since?: number, until?: number): boolean {
   return true;
 }
 
+/** Events readEvents holds for its consumer at most before the reading waits for it. */
+export const READ_EVENTS_AHEAD = 1024;
+
+/** The reason a consumer's early stop gives the merge. */
+class Stopped extends Error {}
+
 /**
- * The library's async iterator: every cluster event of `paths`, in time order across nodes. When
- * an input could not be read (or an argument named nothing), the events of the others are yielded
- * first, then the iterator throws that input's `LensError`.
+ * The library's async iterator: every cluster event of `paths`, in time order across nodes. It
+ * streams: the files are read as the consumer takes the events, at most READ_EVENTS_AHEAD of them
+ * ahead, so memory does not grow with the input; a consumer that stops early (`break`) closes the
+ * files. When an input could not be read (or an argument named nothing), the events of the others
+ * are yielded first, then the iterator throws that input's `LensError`.
  */
 export async function* readEvents(paths: string | string[], options: ReadOptions = {}): AsyncGenerator<ClusterEvent> {
-  const { events, errors } = await collectEvents(paths, options);
-  yield* events;
-  if (errors.length > 0) throw errors[0];
+  const queue: ClusterEvent[] = [];
+  let consumer: (() => void) | undefined;
+  let producer: { resolve: () => void; reject: (err: Error) => void } | undefined;
+  let stopped = false;
+  let outcome: { errors: LensError[] } | { failure: unknown } | undefined;
+  const wakeConsumer = (): void => {
+    const w = consumer;
+    consumer = undefined;
+    w?.();
+  };
+  const run = streamEvents(paths, options, {
+    event(ev) {
+      if (stopped) throw new Stopped();
+      queue.push(ev);
+      wakeConsumer();
+      if (queue.length >= READ_EVENTS_AHEAD) return new Promise<void>((resolve, reject) => (producer = { resolve, reject }));
+    },
+  })
+    .then(
+      (c) => (outcome = { errors: c.errors }),
+      (failure: unknown) => (outcome = { failure }),
+    )
+    .finally(wakeConsumer);
+  try {
+    for (;;) {
+      if (queue.length > 0) {
+        const taken = queue.splice(0, queue.length);
+        const p = producer;
+        producer = undefined;
+        p?.resolve();
+        for (const ev of taken) yield ev;
+        continue;
+      }
+      if (outcome) break;
+      await new Promise<void>((resolve) => (consumer = resolve));
+    }
+    if ('failure' in outcome) throw outcome.failure;
+    if (outcome.errors.length > 0) throw outcome.errors[0];
+  } finally {
+    if (!outcome) {
+      // The consumer stopped early: stop the merge and wait until its files are closed.
+      stopped = true;
+      producer?.reject(new Stopped());
+      producer = undefined;
+      await run;
+    }
+  }
 }

@@ -2,7 +2,7 @@
 // threads) and merged as they come. Whatever the path, the events, their order and the accounting
 // must be exactly those of reading every file whole and merging afterwards.
 
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -13,7 +13,7 @@ import { loadGrammarsSync } from '../../src/io/grammar-files.js';
 import { expandInputs } from '../../src/io/inputs.js';
 import { analyzeDetailed } from '../../src/pipeline/analyze.js';
 import { parseFile } from '../../src/pipeline/parse-file.js';
-import { collectEvents, streamEvents } from '../../src/pipeline/read-events.js';
+import { collectEvents, readEvents, streamEvents } from '../../src/pipeline/read-events.js';
 import { selectNodeFiles } from '../../src/pipeline/select-files.js';
 import { CORPUS } from '../helpers/corpus.js';
 
@@ -105,9 +105,9 @@ describe('streaming archive path', () => {
     const reference = await withWorkers('0', () => collectEvents(dir, { tz: 'UTC' }));
     for (const workers of ['0', '2']) {
       const kept: ClusterEvent[] = [];
-      const all = await withWorkers(workers, () => streamEvents(dir, { tz: 'UTC' }, { event: (e) => kept.push(e) }));
+      const all = await withWorkers(workers, () => streamEvents(dir, { tz: 'UTC' }, { event: (e) => void kept.push(e) }));
       const again: ClusterEvent[] = [];
-      const reread = await withWorkers(workers, () => streamEvents(dir, { tz: 'UTC' }, { event: (e) => again.push(e) }, false, 10));
+      const reread = await withWorkers(workers, () => streamEvents(dir, { tz: 'UTC' }, { event: (e) => void again.push(e) }, false, 10));
       expect(kept).toStrictEqual(reference.events);
       expect(again).toStrictEqual(reference.events);
       expect(reread.inputs).toStrictEqual(reference.inputs);
@@ -139,6 +139,59 @@ describe('streaming archive path', () => {
     }
   }, 60_000);
 
+  test('readEvents yields what collectEvents collects, in the same order, then the read error', async () => {
+    for (const workers of ['0', '2']) {
+      const reference = await withWorkers(workers, () => collectEvents(dir, { tz: 'UTC' }));
+      const got: ClusterEvent[] = [];
+      let thrown: unknown;
+      await withWorkers(workers, async () => {
+        try {
+          for await (const ev of readEvents(dir, { tz: 'UTC' })) got.push(ev);
+        } catch (err) {
+          thrown = err;
+        }
+      });
+      expect(got).toStrictEqual(reference.events);
+      expect((thrown as Error).message).toBe(reference.errors[0].message);
+    }
+  }, 60_000);
+
+  test('readEvents streams: a consumer that stops early stops the reading and leaves no file open', async () => {
+    // Two nodes of 24 MB each (a corpus node log repeated): in-process, far more than is read ahead
+    // (a few MiB a file). A worker may parse further ahead (up to 64 batches a file, by design).
+    const big = mkdtempSync(join(tmpdir(), 'catalina-lens-early-'));
+    try {
+      const log = corpus('flapping/tomcat2/catalina.2026-11-26.log');
+      for (const node of ['n1', 'n2']) {
+        mkdirSync(join(big, node));
+        writeFileSync(join(big, node, 'catalina.out'), Buffer.concat(Array.from({ length: 2400 }, () => log)));
+      }
+      const total = 2 * 2400 * log.length;
+      for (const workers of ['0', '2']) {
+        let read = 0;
+        let taken = 0;
+        await withWorkers(workers, async () => {
+          for await (const ev of readEvents(big, { tz: 'UTC', onProgress: (r) => (read = r) })) {
+            expect(ev.type).toBeTruthy();
+            if (++taken === 10) break;
+          }
+        });
+        expect(taken).toBe(10);
+        if (workers === '0') expect(read).toBeLessThan(total / 4);
+        const open = readdirSync('/proc/self/fd').flatMap((fd) => {
+          try {
+            return [readlinkSync(join('/proc/self/fd', fd))];
+          } catch {
+            return [];
+          }
+        });
+        expect(open.filter((p) => p.startsWith(big))).toEqual([]);
+      }
+    } finally {
+      rmSync(big, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   test('since/until filter the streamed events as before', async () => {
     const all = await collectEvents(dir, { tz: 'UTC' });
     const times = all.events.flatMap((e) => (e.timeMs === undefined ? [] : [e.timeMs])).sort((a, b) => a - b);
@@ -146,7 +199,7 @@ describe('streaming archive path', () => {
     const until = times[Math.floor((times.length * 2) / 3)];
     const expected = all.events.filter((e) => e.timeMs === undefined || (e.timeMs >= since && e.timeMs <= until));
     const got: ClusterEvent[] = [];
-    await withWorkers('2', () => streamEvents(dir, { tz: 'UTC', since, until }, { event: (e) => got.push(e) }));
+    await withWorkers('2', () => streamEvents(dir, { tz: 'UTC', since, until }, { event: (e) => void got.push(e) }));
     expect(got).toStrictEqual(expected);
   }, 60_000);
 
@@ -207,7 +260,9 @@ describe('mergeBatches', () => {
           },
         };
       });
-      await mergeBatches(sources, (ev) => got.push(ev));
+      await mergeBatches(sources, (ev) => {
+        got.push(ev);
+      });
       expect(got).toStrictEqual(expected);
     }
   });
