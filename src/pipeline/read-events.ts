@@ -221,7 +221,7 @@ export async function streamEvents(
     await mergeBatches(sources, (ev) => (inWindow(ev, since, until) ? sink.event(ev) : undefined));
     return { grammars, files, nodes, events: [], inputs: accounting(), errors: [...notFound, ...files.flatMap((f) => (f.error ? [f.error] : []))] };
   } finally {
-    // Stopped early (the sink threw): the files still open are closed, in the workers too, before those end.
+    // Stopped early (the sink threw): the files still open are closed; a worker's, when the pool ends it.
     await Promise.all([...open].map((r) => r.close().catch(() => {})));
     await pool?.close();
   }
