@@ -83,6 +83,12 @@ export class FileEventReader implements EventReader {
         this.chunks = source.chunks({ reuse: true, into: (size, slot) => this.parser.readBuffer(size, slot) })[Symbol.asyncIterator]();
       }
       const r = await this.chunks.next();
+      if (this.ended) {
+        // Closed meanwhile (an AheadReader parsing ahead, while the file was still being opened):
+        // the source's generator has started, so ending it closes the file.
+        await this.chunks.return?.();
+        return;
+      }
       if (r.done) {
         this.finish();
         return;

@@ -12,7 +12,7 @@ import type { ClusterEvent } from '../../src/core/types.js';
 import { loadGrammarsSync } from '../../src/io/grammar-files.js';
 import { expandInputs } from '../../src/io/inputs.js';
 import { analyzeDetailed } from '../../src/pipeline/analyze.js';
-import { parseFile } from '../../src/pipeline/parse-file.js';
+import { AheadReader, FileEventReader, parseFile } from '../../src/pipeline/parse-file.js';
 import { collectEvents, readEvents, streamEvents } from '../../src/pipeline/read-events.js';
 import { selectNodeFiles } from '../../src/pipeline/select-files.js';
 import { CORPUS } from '../helpers/corpus.js';
@@ -41,6 +41,17 @@ beforeAll(() => {
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The paths of the files this process has open. */
+function openFiles(): string[] {
+  return readdirSync('/proc/self/fd').flatMap((fd) => {
+    try {
+      return [readlinkSync(join('/proc/self/fd', fd))];
+    } catch {
+      return [];
+    }
+  });
+}
 
 async function withWorkers<T>(n: string, run: () => Promise<T>): Promise<T> {
   const prev = process.env.CATALINA_LENS_WORKERS;
@@ -178,19 +189,24 @@ describe('streaming archive path', () => {
         });
         expect(taken).toBe(10);
         if (workers === '0') expect(read).toBeLessThan(total / 4);
-        const open = readdirSync('/proc/self/fd').flatMap((fd) => {
-          try {
-            return [readlinkSync(join('/proc/self/fd', fd))];
-          } catch {
-            return [];
-          }
-        });
-        expect(open.filter((p) => p.startsWith(big))).toEqual([]);
+        expect(openFiles().filter((p) => p.startsWith(big))).toEqual([]);
       }
     } finally {
       rmSync(big, { recursive: true, force: true });
     }
   }, 60_000);
+
+  test('a reader parsing ahead that is closed while its file is still being opened leaves it closed', async () => {
+    const grammars = loadGrammarsSync();
+    const path = join(dir, 'tomcat5/catalina.out');
+    const input = { path, node: 'tomcat5', kind: 'console' as const, order: '' };
+    const reader = new AheadReader(new FileEventReader(input, { formats: grammars.formats, events: grammars.events, tz: 'UTC' })).start();
+    await reader.close();
+    // The pump finishes the step it was in (the open, then a first read) before it stops: wait for
+    // the file to be closed, up to 2 s.
+    for (let i = 0; i < 100 && openFiles().includes(path); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(openFiles().filter((p) => p === path)).toEqual([]);
+  });
 
   test('since/until filter the streamed events as before', async () => {
     const all = await collectEvents(dir, { tz: 'UTC' });
