@@ -465,8 +465,7 @@ export class InputParser {
   /** Closes a counted record, counting it as the assembler would. */
   private endCounted(next: Hold): void {
     if (this.hold !== Hold.Counted) return;
-    this.stats.records++;
-    this.stats.recordLines += this.countedLines;
+    this.onCounted(this.countedLines);
     this.countedLines = 0;
     this.hold = next;
   }
@@ -476,14 +475,14 @@ export class InputParser {
     return kind === CLUSTER_LOGGER || (kind === LIFECYCLE_LOGGER && this.mayMatch(message, true));
   }
 
+  /** One record of `lineCount` lines read, whether built or only counted. */
   private onCounted(lineCount: number): void {
     this.stats.records++;
     this.stats.recordLines += lineCount;
   }
 
   private onRecord(rec: LogRecord): void {
-    this.stats.records++;
-    this.stats.recordLines += rec.lineCount;
+    this.onCounted(rec.lineCount);
     const ev = this.recognise(rec, this.opts.node);
     if (ev) {
       if (ev.type === 'cluster-other') this.stats.unrecognisedCluster++;
