@@ -52,8 +52,9 @@ let bundled: Grammars | undefined;
 export function loadGrammarsSync(extraPaths: string[] = []): Grammars {
   if (!bundled) {
     const check = process.env.CATALINA_LENS_CHECK_GRAMMARS === '1';
-    const packed = check ? undefined : loadPackedGrammars(BUNDLED_GRAMMARS, bundledPackPath(PACKAGE.root));
-    const set = packed ?? loadFiles(listGrammarFiles(BUNDLED_GRAMMARS), !check);
+    const files = listGrammarFiles(BUNDLED_GRAMMARS);
+    const packed = check ? undefined : loadPackedGrammars(BUNDLED_GRAMMARS, bundledPackPath(PACKAGE.root), files);
+    const set = packed ?? loadFiles(files, !check);
     if (check) checkOrThrow([...checkFormatSamples(set.formats), ...checkEventSamples(set.events)]);
     bundled = set;
   }
@@ -170,12 +171,12 @@ function readJson(file: string): unknown {
 
 /**
  * The grammars of directory `dir` (trusted, as the bundled ones) from the pack `pack` written by
- * packGrammars, or undefined when that pack is missing or no longer matches the directory's files.
- * Formats are compiled as from their files; event grammars are as packed.
+ * packGrammars, or undefined when that pack is missing or no longer matches the directory's files
+ * (`files`, its listing). Formats are compiled as from their files; event grammars are as packed.
  */
-export function loadPackedGrammars(dir: string, pack: string): Grammars | undefined {
-  const files = readGrammarPack(pack, dir, listGrammarFiles(dir));
-  return files && unpack(files);
+export function loadPackedGrammars(dir: string, pack: string, files = listGrammarFiles(dir)): Grammars | undefined {
+  const packed = readGrammarPack(pack, dir, files);
+  return packed && unpack(packed);
 }
 
 function unpack(files: PackedFile[]): Grammars {
