@@ -1,4 +1,4 @@
-// Parses input files on both cores: worker threads (node:worker_threads) parse the files, and the
+// Parses input files on several cores: worker threads (node:worker_threads) parse the files, and the
 // main thread pulls their events in batches (`RemoteFileReader`), as the merge needs them. A worker
 // reads a file only when asked for its next batch; batches are requested ahead within a budget of
 // bytes shared by all files (and two per file whatever the budget), so memory does not grow with
@@ -61,24 +61,31 @@ export type WorkerReply =
   | { kind: 'fail'; failure: SerialError };
 
 /**
- * How many worker threads to parse `inputs` with (0: all in-process). The main thread parses a
- * share too, so one core's worth of files stays in-process: one worker fewer than the cores, when
- * there are several files and enough bytes. (Measured on this project's 2-core machine: a worker
- * per core plus an idle main thread cost a second worker's start-up and half the event traffic, for
- * 7% less wall time than no worker at all.) Env CATALINA_LENS_WORKERS=N forces N workers (0: none)
- * whatever the size.
+ * Cores left to V8's background threads (TurboFan compiling each isolate's hot code, concurrent
+ * GC marking) and to the thread pool that copies file reads.
  */
-export async function workerCount(inputs: InputFile[], minBytes = PARALLEL_MIN_BYTES): Promise<number> {
+export const SPARE_CORES = 1;
+
+/**
+ * How many worker threads to parse `inputs` with (0: all in-process). The main thread parses a
+ * share too, and SPARE_CORES are kept for V8: so a worker per core beyond those, when there are
+ * several files and enough bytes. Measured on this project's 2-core machine (benchmarks/README.md):
+ * a worker there used 1.3 × the CPU of one thread (its isolate compiles the same hot code again,
+ * and those compiles compete with both parsing threads for the two cores) for no less wall time
+ * (1.10 × at 4 × 256 MiB, 1.03 × at 4 × 1 GiB, 15 and 7 pairs), so two cores parse on one thread.
+ * Env CATALINA_LENS_WORKERS=N forces N workers (0: none) whatever the size and the cores.
+ */
+export async function workerCount(inputs: InputFile[], minBytes = PARALLEL_MIN_BYTES, cpus = availableParallelism()): Promise<number> {
   const env = process.env.CATALINA_LENS_WORKERS;
   const forced = env !== undefined && /^\d+$/.test(env) ? Number(env) : undefined;
   if (inputs.length < 2 || inputs.some((i) => i.path === '-')) return 0;
   if (forced !== undefined) return Math.min(forced, inputs.length - 1);
-  const cpus = availableParallelism();
-  if (cpus < 2) return 0;
+  const spare = cpus - 1 - SPARE_CORES;
+  if (spare < 1) return 0;
   let total = 0;
   for (const i of inputs) total += await sizeOf(i.path);
   if (total < minBytes) return 0;
-  return Math.min(cpus - 1, inputs.length - 1);
+  return Math.min(spare, inputs.length - 1);
 }
 
 export async function sizeOf(path: string): Promise<number> {
