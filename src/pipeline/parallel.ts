@@ -62,30 +62,39 @@ export type WorkerReply =
 
 /**
  * Cores left to V8's background threads (TurboFan compiling each isolate's hot code, concurrent
- * GC marking) and to the thread pool that copies file reads.
+ * GC marking) and to the thread pool that copies file reads, when every input is fast to parse.
  */
 export const SPARE_CORES = 1;
 
 /**
  * How many worker threads to parse `inputs` with (0: all in-process). The main thread parses a
- * share too, and SPARE_CORES are kept for V8: so a worker per core beyond those, when there are
- * several files and enough bytes. Measured on this project's 2-core machine (benchmarks/README.md):
- * a worker there used 1.3 × the CPU of one thread (its isolate compiles the same hot code again,
- * and those compiles compete with both parsing threads for the two cores) for no less wall time
- * (1.10 × at 4 × 256 MiB, 1.03 × at 4 × 1 GiB, 15 and 7 pairs), so two cores parse on one thread.
- * Env CATALINA_LENS_WORKERS=N forces N workers (0: none) whatever the size and the cores.
+ * share too, so a worker per core beyond the first, when there are several files and enough bytes;
+ * but when every input is fast to parse (`fast`: OneLineFormatter logs, on the byte path with the
+ * line-scan kernel), SPARE_CORES are kept for V8 and there is a worker per core beyond those. Measured
+ * on this project's 2-core machine (benchmarks/README.md): on fast inputs a worker used 1.3 × the
+ * CPU of one thread for no less wall time (1.10 × at 4 × 256 MiB, 15 pairs; 1.03 × at 4 × 1 GiB,
+ * 7 pairs): its isolate compiles the same hot code again, and those compiles compete with both
+ * parsing threads for the two cores. On slow inputs (the same records as JUL SimpleFormatter) the
+ * worker took 0.64 of one thread's wall time (5 pairs). Env CATALINA_LENS_WORKERS=N forces N
+ * workers (0: none) whatever the size, the cores and the inputs.
  */
-export async function workerCount(inputs: InputFile[], minBytes = PARALLEL_MIN_BYTES, cpus = availableParallelism()): Promise<number> {
+export async function workerCount(
+  inputs: InputFile[],
+  fast: (input: InputFile) => Promise<boolean>,
+  minBytes = PARALLEL_MIN_BYTES,
+  cpus = availableParallelism(),
+): Promise<number> {
   const env = process.env.CATALINA_LENS_WORKERS;
   const forced = env !== undefined && /^\d+$/.test(env) ? Number(env) : undefined;
   if (inputs.length < 2 || inputs.some((i) => i.path === '-')) return 0;
   if (forced !== undefined) return Math.min(forced, inputs.length - 1);
-  const spare = cpus - 1 - SPARE_CORES;
-  if (spare < 1) return 0;
+  if (cpus < 2) return 0;
   let total = 0;
   for (const i of inputs) total += await sizeOf(i.path);
   if (total < minBytes) return 0;
-  return Math.min(spare, inputs.length - 1);
+  const allFast = (await Promise.all(inputs.map(fast))).every(Boolean);
+  const workers = allFast ? cpus - 1 - SPARE_CORES : cpus - 1;
+  return Math.max(0, Math.min(workers, inputs.length - 1));
 }
 
 export async function sizeOf(path: string): Promise<number> {

@@ -10,6 +10,7 @@ import { emptyInputStats, type ClusterEvent, type InputStats } from '../core/typ
 import { loadGrammarsSync, type Grammars } from '../io/grammar-files.js';
 import { expandInputs, type InputFile } from '../io/inputs.js';
 import { AheadReader, FileEventReader, type EventReader, type ParsedFile } from './parse-file.js';
+import { onBytePath } from './byte-path.js';
 import { sizeOf, WorkerPool, workerCount } from './parallel.js';
 import { chooseCopy, CopySummary, type NodeFiles } from './select-files.js';
 import { parserOptions, validateReadOptions, type ReadOptions } from './options.js';
@@ -115,7 +116,8 @@ export async function streamEvents(
   // Several large files: worker threads, each parsing whole nodes or whole files, and this thread
   // parsing its own share (slot `workers`).
   const units = [...byNode.values()].flatMap((l) => (bothKinds(l) ? l.map((i) => [i]) : [l]));
-  const workers = Math.min(opts.grammarSet ? 0 : await workerCount(inputs), units.length - 1);
+  const fast = (input: InputFile): Promise<boolean> => onBytePath(input.path, parseOpts);
+  const workers = Math.min(opts.grammarSet ? 0 : await workerCount(inputs, fast), units.length - 1);
   const assigned = new Array<number>(inputs.length).fill(0);
   let pool: WorkerPool | undefined;
   if (workers > 0) {
