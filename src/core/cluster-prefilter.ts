@@ -355,11 +355,15 @@ export const CLUSTER_LOGGER = 2;
  * Whether a record of a logger can become an event: a cluster logger's (`isClusterLogger`) or a
  * lifecycle logger's named by the event grammars (compared by simple name, as the recogniser does).
  */
+/** Logger names whose kind `LoggerFilter.kindOfName` keeps. */
+const KIND_CACHE = 4096;
+
 export class LoggerFilter {
   /** Simple names of the lifecycle loggers. */
   readonly names: readonly Buffer[];
   private readonly lengths = new Set<number>();
   private readonly nameSet: ReadonlySet<string>;
+  private readonly kinds = new Map<string, number>();
 
   constructor(events: readonly CompiledEventGrammar[]) {
     const names = new Set<string>();
@@ -383,8 +387,16 @@ export class LoggerFilter {
   /** `kind` of a decoded logger name; no logger is tried on every template, as a lifecycle logger. */
   kindOfName(logger: string | undefined): number {
     if (logger === undefined || logger === '') return LIFECYCLE_LOGGER;
-    if (isClusterLogger(logger)) return CLUSTER_LOGGER;
-    return this.nameSet.has(simpleName(logger)) ? LIFECYCLE_LOGGER : OTHER_LOGGER;
+    // Decoded formats ask this for every record, and a log has a few hundred loggers at most: the
+    // answers are kept (up to KIND_CACHE names, then the cache starts over, so a hostile log of
+    // distinct names costs only the regex it would have cost anyway).
+    let kind = this.kinds.get(logger);
+    if (kind === undefined) {
+      kind = isClusterLogger(logger) ? CLUSTER_LOGGER : this.nameSet.has(simpleName(logger)) ? LIFECYCLE_LOGGER : OTHER_LOGGER;
+      if (this.kinds.size >= KIND_CACHE) this.kinds.clear();
+      this.kinds.set(logger, kind);
+    }
+    return kind;
   }
 
   private lifecycle(buf: Buffer, start: number, end: number): boolean {
