@@ -351,13 +351,13 @@ export const OTHER_LOGGER = 0;
 export const LIFECYCLE_LOGGER = 1;
 export const CLUSTER_LOGGER = 2;
 
+/** Logger names whose kind `LoggerFilter.kindOfName` keeps. */
+const KIND_CACHE = 4096;
+
 /**
  * Whether a record of a logger can become an event: a cluster logger's (`isClusterLogger`) or a
  * lifecycle logger's named by the event grammars (compared by simple name, as the recogniser does).
  */
-/** Logger names whose kind `LoggerFilter.kindOfName` keeps. */
-const KIND_CACHE = 4096;
-
 export class LoggerFilter {
   /** Simple names of the lifecycle loggers. */
   readonly names: readonly Buffer[];
