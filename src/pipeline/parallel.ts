@@ -92,7 +92,9 @@ export async function workerCount(
   let total = 0;
   for (const i of inputs) total += await sizeOf(i.path);
   if (total < minBytes) return 0;
-  const allFast = (await Promise.all(inputs.map(fast))).every(Boolean);
+  // One input at a time (an archive may hold thousands of rotated files), up to the first slow one.
+  let allFast = true;
+  for (const i of inputs) if (!(allFast = await fast(i))) break;
   const workers = allFast ? cpus - 1 - SPARE_CORES : cpus - 1;
   return Math.max(0, Math.min(workers, inputs.length - 1));
 }

@@ -64,6 +64,14 @@ describe('workerCount', () => {
     expect(await workerCount(files, slow, min, 2)).toBe(1);
     expect(await workerCount(files, slow, min, 3)).toBe(2);
     expect(await workerCount(files, slow, min, 1)).toBe(0);
+    // Inputs are judged one at a time, up to the first slow one.
+    const asked: InputFile[] = [];
+    const firstSlow = async (i: InputFile): Promise<boolean> => {
+      asked.push(i);
+      return i !== files[1];
+    };
+    expect(await workerCount(files, firstSlow, min, 2)).toBe(1);
+    expect(asked).toEqual(files.slice(0, 2));
   });
 
   test('small archives, a single file and stdin stay in-process', async () => {
