@@ -67,8 +67,9 @@ export type WorkerReply =
 export const SPARE_CORES = 1;
 
 /**
- * How many worker threads to parse `inputs` with (0: all in-process). The main thread parses a
- * share too, so a worker per core beyond the first, when there are several files and enough bytes;
+ * How many worker threads to parse `inputs` (`totalBytes` in all) with (0: all in-process). The
+ * main thread parses a share too, so a worker per core beyond the first, when there are several
+ * files and enough bytes;
  * but when every input is fast to parse (`fast`: OneLineFormatter logs, on the byte path with the
  * line-scan kernel), SPARE_CORES are kept for V8 and there is a worker per core beyond those. Measured
  * on this project's 2-core machine (benchmarks/README.md): on fast inputs a worker used 1.3 × the
@@ -80,6 +81,7 @@ export const SPARE_CORES = 1;
  */
 export async function workerCount(
   inputs: InputFile[],
+  totalBytes: number,
   fast: (input: InputFile) => Promise<boolean>,
   minBytes = PARALLEL_MIN_BYTES,
   cpus = availableParallelism(),
@@ -88,10 +90,7 @@ export async function workerCount(
   const forced = env !== undefined && /^\d+$/.test(env) ? Number(env) : undefined;
   if (inputs.length < 2 || inputs.some((i) => i.path === '-')) return 0;
   if (forced !== undefined) return Math.min(forced, inputs.length - 1);
-  if (cpus < 2) return 0;
-  let total = 0;
-  for (const i of inputs) total += await sizeOf(i.path);
-  if (total < minBytes) return 0;
+  if (cpus < 2 || totalBytes < minBytes) return 0;
   // One input at a time (an archive may hold thousands of rotated files), up to the first slow one.
   let allFast = true;
   for (const i of inputs) if (!(allFast = await fast(i))) break;

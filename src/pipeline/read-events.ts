@@ -117,7 +117,7 @@ export async function streamEvents(
   // parsing its own share (slot `workers`).
   const units = [...byNode.values()].flatMap((l) => (bothKinds(l) ? l.map((i) => [i]) : [l]));
   const fast = (input: InputFile): Promise<boolean> => onBytePath(input.path, parseOpts);
-  const workers = Math.min(opts.grammarSet ? 0 : await workerCount(inputs, fast), units.length - 1);
+  const workers = opts.grammarSet || units.length < 2 ? 0 : Math.min(await workerCount(inputs, totalBytes, fast), units.length - 1);
   const assigned = new Array<number>(inputs.length).fill(0);
   let pool: WorkerPool | undefined;
   if (workers > 0) {

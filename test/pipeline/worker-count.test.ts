@@ -45,49 +45,49 @@ afterEach(() => {
 });
 
 describe('workerCount', () => {
-  const min = 1; // bytes: the files are large enough
+  const min = 1; // bytes: the files (4 × 1 KiB) are large enough
 
   test('fast inputs: two cores parse on one thread; each core beyond one for the main thread and one spare adds a worker', async () => {
     delete process.env.CATALINA_LENS_WORKERS;
-    expect(await workerCount(files, fast, min, 1)).toBe(0);
-    expect(await workerCount(files, fast, min, 2)).toBe(0);
-    expect(await workerCount(files, fast, min, 3)).toBe(1);
-    expect(await workerCount(files, fast, min, 4)).toBe(2);
-    expect(await workerCount(files, fast, min, 16)).toBe(3); // no more workers than files beyond the main thread's
-    expect(await workerCount(files.slice(0, 2), fast, min, 16)).toBe(1);
+    expect(await workerCount(files, 4 * 1024, fast, min, 1)).toBe(0);
+    expect(await workerCount(files, 4 * 1024, fast, min, 2)).toBe(0);
+    expect(await workerCount(files, 4 * 1024, fast, min, 3)).toBe(1);
+    expect(await workerCount(files, 4 * 1024, fast, min, 4)).toBe(2);
+    expect(await workerCount(files, 4 * 1024, fast, min, 16)).toBe(3); // no more workers than files beyond the main thread's
+    expect(await workerCount(files.slice(0, 2), 2 * 1024, fast, min, 16)).toBe(1);
   });
 
   test('one slow input is enough for a worker per core beyond the main thread', async () => {
     delete process.env.CATALINA_LENS_WORKERS;
     const oneSlow = async (i: InputFile): Promise<boolean> => i !== files[2];
-    expect(await workerCount(files, oneSlow, min, 2)).toBe(1);
-    expect(await workerCount(files, slow, min, 2)).toBe(1);
-    expect(await workerCount(files, slow, min, 3)).toBe(2);
-    expect(await workerCount(files, slow, min, 1)).toBe(0);
+    expect(await workerCount(files, 4 * 1024, oneSlow, min, 2)).toBe(1);
+    expect(await workerCount(files, 4 * 1024, slow, min, 2)).toBe(1);
+    expect(await workerCount(files, 4 * 1024, slow, min, 3)).toBe(2);
+    expect(await workerCount(files, 4 * 1024, slow, min, 1)).toBe(0);
     // Inputs are judged one at a time, up to the first slow one.
     const asked: InputFile[] = [];
     const firstSlow = async (i: InputFile): Promise<boolean> => {
       asked.push(i);
       return i !== files[1];
     };
-    expect(await workerCount(files, firstSlow, min, 2)).toBe(1);
+    expect(await workerCount(files, 4 * 1024, firstSlow, min, 2)).toBe(1);
     expect(asked).toEqual(files.slice(0, 2));
   });
 
   test('small archives, a single file and stdin stay in-process', async () => {
     delete process.env.CATALINA_LENS_WORKERS;
-    expect(await workerCount(files, slow, 4 * 1024 + 1, 8)).toBe(0);
-    expect(await workerCount(files.slice(0, 1), slow, min, 8)).toBe(0);
-    expect(await workerCount([...files, { path: '-', node: 'stdin', kind: 'console', order: '' }], slow, min, 8)).toBe(0);
+    expect(await workerCount(files, 4 * 1024, slow, 4 * 1024 + 1, 8)).toBe(0);
+    expect(await workerCount(files.slice(0, 1), 1 * 1024, slow, min, 8)).toBe(0);
+    expect(await workerCount([...files, { path: '-', node: 'stdin', kind: 'console', order: '' }], 4 * 1024, slow, min, 8)).toBe(0);
   });
 
   test('CATALINA_LENS_WORKERS forces the count, whatever the cores, sizes and inputs', async () => {
     process.env.CATALINA_LENS_WORKERS = '2';
-    expect(await workerCount(files, fast, Number.MAX_SAFE_INTEGER, 2)).toBe(2);
+    expect(await workerCount(files, 4 * 1024, fast, Number.MAX_SAFE_INTEGER, 2)).toBe(2);
     process.env.CATALINA_LENS_WORKERS = '9';
-    expect(await workerCount(files, fast, min, 2)).toBe(3);
+    expect(await workerCount(files, 4 * 1024, fast, min, 2)).toBe(3);
     process.env.CATALINA_LENS_WORKERS = '0';
-    expect(await workerCount(files, slow, min, 16)).toBe(0);
+    expect(await workerCount(files, 4 * 1024, slow, min, 16)).toBe(0);
   });
 });
 
