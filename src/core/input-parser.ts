@@ -237,7 +237,13 @@ export class InputParser {
       return;
     }
     this.assembler.push(this.decode(buf, start, end, flags));
-    if (this.mode === Mode.Detect && this.assembler.format !== undefined) this.decided();
+    if (this.mode === Mode.Detect) {
+      if (this.assembler.format !== undefined) this.decided();
+    } else if (this.assembler.format === undefined) {
+      // The fallback was provisional (nothing had matched): a start of another format reopened detection.
+      this.mode = Mode.Detect;
+      this.anyStart = undefined;
+    }
   }
 
   /** The format is decided: classify on bytes from now on, when the format allows it exactly. */

@@ -23,6 +23,11 @@ export const MAX_KEPT_LINES = 200;
 export const DEFAULT_DETECT_LINES = 100;
 /** Detection stops early once one format has this many start lines and no other format has any. */
 const CONFIDENT_SCORE = 20;
+/**
+ * Start lines another format needs in a detection window to take over from a fallback chosen
+ * because nothing matched: one line of a VerbatimFormatter log that quotes a log line is not enough.
+ */
+const TAKEOVER_SCORE = 2;
 
 export interface RecordAssemblerOptions {
   formats: readonly CompiledFormat[];
@@ -34,7 +39,12 @@ export interface RecordAssemblerOptions {
   logFormat?: string;
   /** Day/month order of all-numeric dates (`06/11/2013`); default: from the input's evidence, else dmy. */
   dateOrder?: DateOrder;
-  /** Lines buffered for detection; default 100. */
+  /**
+   * Lines buffered for detection; default 100. When none of them starts a record of any format the
+   * fallback (VerbatimFormatter) is used, but only until a line starts another format's record:
+   * detection then runs again from that line (a catalina.out that opens with a long stack trace or
+   * the application's own stdout is not read as VerbatimFormatter to its end).
+   */
   detectLines?: number;
   /**
    * Whether a record, by its logger and the first line of its message, is wanted. An unwanted one
@@ -114,6 +124,10 @@ class Assembler implements RecordAssembler {
   private decided = false;
   private buffer: Line[] = [];
   private fmt: CompiledFormat | undefined;
+  /** The fallback is in use because no line matched a format yet: a start of another ends it. */
+  private provisional = false;
+  /** Detecting again after the provisional fallback: a format needs TAKEOVER_SCORE to win. */
+  private retrying = false;
   private reader: TimeReader | undefined;
   private prefixMode = false;
   private last = 0;
@@ -216,13 +230,21 @@ class Assembler implements RecordAssembler {
     let fmt = this.forced;
     if (!fmt) {
       const res = detectFormat(stripped, this.formats, { allowFallback: final });
-      if (!res.format) {
+      let chosen = res.format;
+      if (this.retrying && chosen && !chosen.fallback && res.scores[0].score < TAKEOVER_SCORE) {
+        if (confidentOnly) return;
+        // At the end of the input the window is all there is; at an idle flush (a live input) a
+        // record is not held back until a second one arrives.
+        if (final) chosen = this.formats.find((f) => f.fallback);
+      }
+      if (!chosen) {
         if (!final) return;
       } else if (confidentOnly && !(res.scores[0]?.score >= CONFIDENT_SCORE && (res.scores[1]?.score ?? 0) === 0)) {
         return;
       }
-      fmt = res.format;
+      fmt = chosen;
     }
+    this.retrying = false;
     this.fmt = fmt;
     this.prefixMode = prefixMode;
     this.decided = true;
@@ -240,7 +262,27 @@ class Assembler implements RecordAssembler {
     }
     const buffered = this.buffer;
     this.buffer = [];
+    this.provisional = false; // the buffered lines were judged together: no line of them reopens it
     for (const l of buffered) this.process(l);
+    this.provisional = fmt?.fallback === true && !this.forced;
+  }
+
+  /**
+   * Leaves the provisional fallback at `line`, a start of another format: what came before is
+   * emitted as it was read, and detection starts again with this line.
+   */
+  private detectAgain(line: Line): void {
+    this.emit();
+    this.decided = false;
+    this.provisional = false;
+    this.retrying = true;
+    this.fmt = undefined;
+    this.reader = undefined;
+    this.readAll = false;
+    this.others = [];
+    this.heads = undefined;
+    this.last = 0;
+    this.buffer = [line];
   }
 
   /** The pattern whose start line `text` is (its fields in `this.scratch`), or undefined. */
@@ -272,6 +314,10 @@ class Assembler implements RecordAssembler {
     const fmt = this.fmt;
     if (!fmt) {
       this.sink.unparsed(line);
+      return;
+    }
+    if (this.provisional && this.isForeignStart(text)) {
+      this.detectAgain(line);
       return;
     }
     if (this.held) {

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { detectFormat, detectPrefix, splitPrefix } from '../../src/core/format-detect.js';
 import { createRecordAssembler, MAX_KEPT_LINES } from '../../src/core/record-assembler.js';
 import type { Line, LogRecord } from '../../src/core/types.js';
-import { accounted, assemble, bundledFormats, iso, ROOT, toLines } from './format-test-helpers.js';
+import { accounted, assemble, bundledFormats, CORPUS, iso, ROOT, toLines } from './format-test-helpers.js';
+import { PUBLIC } from '../helpers/corpus.js';
 
 const FIX = join(ROOT, 'test/fixtures/formats');
 const fixture = (name: string): string => readFileSync(join(FIX, name), 'utf8');
@@ -95,6 +96,57 @@ describe('record assembler: detection', () => {
     expect(asm.format).toBe('juli_oneline');
     expect(unparsed.map((l) => l.line)).toEqual([1]);
     expect(records).toHaveLength(1);
+  });
+
+  // A real stack trace longer than the detection window (the first 120 frame lines of a real
+  // Tomcat 8.0 log), then a real Tomcat 10.1 node log: a catalina.out cut inside a trace, or one
+  // that opens with the application's own output, as copytruncate rotation and `tail -c` leave it.
+  const TRACE = readFileSync(join(PUBLIC, 'isaiasa-tomcat8.0.33-tomcat0-catalina.2019-05-21.log'), 'utf8')
+    .split('\n')
+    .filter((l) => /^\tat /.test(l))
+    .slice(0, 120);
+  const NODE_LOG = readFileSync(join(CORPUS, 'node-loss/tomcat1/catalina.out'), 'utf8');
+
+  it('a fallback chosen because nothing matched gives way to the first start of another format', () => {
+    const a = assemble(TRACE.join('\n') + '\n' + NODE_LOG);
+    expect(a.format).toBe('juli_oneline');
+    const oneLine = assemble(NODE_LOG);
+    expect(a.records).toHaveLength(oneLine.records.length + 1); // the trace: one verbatim record
+    expect(a.records[0]).toMatchObject({ format: 'juli_verbatim', line: 1, lineCount: 120 });
+    expect(a.records.slice(1).map((r) => [r.line - 120, r.message, r.timeMs])).toEqual(oneLine.records.map((r) => [r.line, r.message, r.timeMs]));
+    expect(a.unparsed).toHaveLength(0);
+    expect(accounted(a)).toBe(a.lines);
+  });
+
+  it('one line that looks like another format inside a VerbatimFormatter log does not take it over', () => {
+    const quoted = NODE_LOG.split('\n')[0];
+    const lines = [...TRACE, quoted, ...TRACE, 'Server version name:   Apache Tomcat/10.1.60 (Debian)'];
+    const a = assemble(lines.join('\n') + '\n');
+    expect(a.format).toBe('juli_verbatim');
+    expect(a.records.map((r) => r.line)).toEqual([1, 121, 242]);
+    expect(accounted(a)).toBe(a.lines);
+    // Two start lines in the window after it do.
+    const b = assemble([...TRACE, quoted, quoted, ...TRACE].join('\n') + '\n');
+    expect(b.format).toBe('juli_oneline');
+    expect(b.records.map((r) => r.format)).toEqual(['juli_verbatim', 'juli_oneline', 'juli_oneline']);
+    expect(accounted(b)).toBe(b.lines);
+  });
+
+  it('live: after an idle period the start line that reopened detection is not held back', () => {
+    const { asm, records } = collector();
+    TRACE.forEach((text, i) => asm.push({ text, line: i + 1, offset: i * 80 }));
+    expect(asm.format).toBe('juli_verbatim');
+    asm.push({ text: NODE_LOG.split('\n')[0], line: 121, offset: 121 * 80 });
+    expect(asm.format).toBeUndefined(); // detecting again
+    asm.flush();
+    expect(asm.format).toBe('juli_oneline');
+    expect(records.map((r) => r.line)).toEqual([1, 121]);
+  });
+
+  it('a forced fallback stays', () => {
+    const a = assemble(TRACE.join('\n') + '\n' + NODE_LOG, { logFormat: 'juli_verbatim' });
+    expect(a.format).toBe('juli_verbatim');
+    expect(a.records.every((r) => r.format === 'juli_verbatim')).toBe(true);
   });
 
   it('validates options up front', () => {

@@ -60,6 +60,26 @@ test('collectEvents over the whole corpus: identical events and per-input accoun
   expect(fast.events.length).toBeGreaterThan(1000);
 });
 
+test('an input that opens with a long stack trace: the fallback gives way, on both paths, in any chunking', () => {
+  // The first 120 frame lines of a real Tomcat 8.0 log, then a real Tomcat 10.1 node log.
+  const frames = readFileSync(join(PUBLIC, 'isaiasa-tomcat8.0.33-tomcat0-catalina.2019-05-21.log'), 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('\tat '))
+    .slice(0, 120);
+  const nodeLog = readFileSync(join(CORPUS, 'node-loss/tomcat1/catalina.out'));
+  const data = Buffer.concat([Buffer.from(frames.join('\n') + '\n'), nodeLog]);
+  const alone = parse(nodeLog, false);
+  const slow = parse(data, false);
+  expect(slow.parser.format).toBe('juli_oneline');
+  expect(slow.events.map((e) => [e.type, e.line - 120])).toEqual(alone.events.map((e) => [e.type, e.line]));
+  for (const chunk of [1 << 20, 4093, 97]) {
+    const fast = parse(data, true, chunk);
+    expect(fast.parser.stats).toEqual(slow.parser.stats);
+    expect(fast.events).toEqual(slow.events);
+    expect(fast.parser.onBytes).toBe(true);
+  }
+});
+
 describe('decoding', () => {
   const noise = readFileSync(join(PUBLIC, 'isaiasa-tomcat8.0.33-tomcat0-catalina.2019-05-21.log'));
 
