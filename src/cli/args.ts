@@ -22,6 +22,7 @@ const OPTIONS = {
   grammar: { type: 'string', multiple: true },
   'log-format': { type: 'string' },
   'date-order': { type: 'string' },
+  encoding: { type: 'string' },
   'no-color': { type: 'boolean' },
   color: { type: 'boolean' },
   text: { type: 'boolean' },
@@ -54,6 +55,7 @@ export interface CliArgs {
   grammars: string[];
   logFormat?: string;
   dateOrder?: 'dmy' | 'mdy';
+  encoding?: string;
   color?: boolean;
   text: boolean;
   json: boolean;
@@ -115,6 +117,7 @@ export function parseCli(argv: string[]): CliArgs {
     grammars: v.grammar ?? [],
     logFormat: v['log-format'],
     dateOrder,
+    encoding: v.encoding,
     color: v['no-color'] ? false : v.color ? true : undefined,
     text: v.text ?? false,
     json: v.json ?? false,

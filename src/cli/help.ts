@@ -15,6 +15,7 @@ Input:
   --until TIME            ISO time or age: keep events up to then
   --log-format NAME       force a line format instead of detecting it (see 'grammars')
   --date-order dmy|mdy    day/month order of dates like 06/11/2013 (default: from the file)
+  --encoding NAME         the logs' charset if not UTF-8: windows-1252, gbk, shift_jis, euc-kr...
   --grammar FILE|DIR      add grammar files (repeatable)
 
 Output:

@@ -36,6 +36,7 @@ export function readOptions(args: CliArgs): ReadOptions {
     grammars: args.grammars,
     logFormat: args.logFormat,
     dateOrder: args.dateOrder,
+    encoding: args.encoding,
     all: args.all,
   };
 }

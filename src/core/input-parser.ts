@@ -26,6 +26,7 @@ import { decodeLine, LINE_INVALID_UTF8, LINE_TRUNCATED, LineFramer, lineContentE
 import { COPY_AREA, createScanPlan, LineScanKernel, REPORT_INTS, SCAN_COUNTED_START, SCAN_LOGGER_START, SCAN_MAYBE_FOREIGN } from './line-scan.js';
 import { isoWithOffset } from './iso-time.js';
 import { HeadTable } from './start-heads.js';
+import { lineDecoder } from './text-encoding.js';
 import { emptyInputStats, type ClusterEvent, type InputStats, type Line, type LogRecord } from './types.js';
 
 export interface InputParserOptions {
@@ -51,6 +52,11 @@ export interface InputParserOptions {
    * (default true; env CATALINA_LENS_LINE_SCAN=0 turns the default off). Results are the same.
    */
   lineScan?: boolean;
+  /**
+   * The input's character encoding (a WHATWG label: `windows-1252`, `gbk`, `shift_jis`, ...);
+   * default UTF-8. Any other is decoded line by line, without the fast path.
+   */
+  encoding?: string;
 }
 
 /** The fast path's default: on, unless env `CATALINA_LENS_FAST_PATH` is `0`, `false` or `off`. */
@@ -134,7 +140,8 @@ export class InputParser {
     const recogniser = sharedEventRecogniser(opts.events);
     this.recognise = recogniser.recognise.bind(recogniser);
     this.mayMatch = recogniser.mayMatch.bind(recogniser);
-    const fast = (this.fast = (opts.fastPath ?? fastPathDefault()) && !opts.all);
+    const decode = lineDecoder(opts.encoding);
+    const fast = (this.fast = (opts.fastPath ?? fastPathDefault()) && !opts.all && decode === undefined);
     // The fast path, where lines are decoded anyway (a format without a byte path): the records that
     // cannot yield an event are only counted, as the byte path counts them.
     const loggers = (this.loggers = fast ? new LoggerFilter(opts.events) : undefined);
@@ -146,7 +153,7 @@ export class InputParser {
     this.mode = fast ? Mode.Detect : Mode.General;
     this.framer = fast
       ? new LineFramer(() => {}, { maxLineBytes: opts.maxLineBytes, raw: (b, s, e, f) => this.onRaw(b, s, e, f) })
-      : new LineFramer((line) => this.assembler.push(line), { maxLineBytes: opts.maxLineBytes });
+      : new LineFramer((line) => this.assembler.push(line), { maxLineBytes: opts.maxLineBytes, decode });
   }
 
   get format(): string | undefined {

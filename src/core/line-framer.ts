@@ -6,6 +6,7 @@
 // the chunk (no string made): the archive fast path decodes only the lines it needs.
 
 import { isUtf8 } from 'node:buffer';
+import type { LineDecode } from './text-encoding.js';
 import type { Line } from './types.js';
 
 export const NEWLINE = 0x0a;
@@ -35,6 +36,11 @@ export interface LineFramerOptions {
   maxLineBytes?: number;
   /** Receive byte ranges instead of decoded lines (`onLine` is then not called). */
   raw?: RawLineHandler;
+  /**
+   * Decode lines with this instead of as UTF-8 (an input in a legacy charset, see text-encoding.ts):
+   * a line is then flagged invalid when it holds bytes the encoding has no character for.
+   */
+  decode?: LineDecode;
 }
 
 /**
@@ -62,6 +68,7 @@ export class LineFramer {
   readonly maxLineBytes: number;
   private readonly onLine: (line: Line) => void;
   private readonly raw: RawLineHandler | undefined;
+  private readonly decode: LineDecode | undefined;
   /** Pieces of the current unterminated line, at most maxLineBytes in total. */
   private pending: Buffer[] = [];
   private pendingBytes = 0;
@@ -77,6 +84,8 @@ export class LineFramer {
     this.maxLineBytes = max;
     this.onLine = onLine;
     this.raw = opts.raw;
+    this.decode = opts.decode;
+    if (this.decode && this.raw) throw new RangeError('LineFramer: decode applies to decoded lines, not to raw ones');
   }
 
   /** Byte offset of the line being emitted (during a callback). */
@@ -109,7 +118,7 @@ export class LineFramer {
     const held = this.pendingBytes > 0 || this.pendingTruncated;
     const from = held ? chunk.indexOf(NEWLINE) + 1 : 0;
     this.validFrom = from;
-    this.validTo = lastNl >= from && isUtf8(chunk.subarray(from, lastNl)) ? lastNl + 1 : -1;
+    this.validTo = this.decode === undefined && lastNl >= from && isUtf8(chunk.subarray(from, lastNl)) ? lastNl + 1 : -1;
     let start = 0;
     while (start < chunk.length) {
       const nl = chunk.indexOf(NEWLINE, start);
@@ -176,6 +185,18 @@ export class LineFramer {
     if (truncated) {
       flags = LINE_TRUNCATED;
       this.stats.truncatedLines++;
+    }
+    if (this.decode !== undefined) {
+      const text = this.decode(buf, start, end);
+      if (text.includes('\ufffd')) {
+        flags |= LINE_INVALID_UTF8;
+        this.stats.invalidUtf8++;
+      }
+      const line: Line = { text, line: this.stats.lines, offset: this.lineStart };
+      if (flags & LINE_TRUNCATED) line.truncated = true;
+      if (flags & LINE_INVALID_UTF8) line.invalidUtf8 = true;
+      this.onLine(line);
+      return;
     }
     // Known valid when the line lies in the chunk's checked range; else check this line alone.
     if (!(start >= this.validFrom && lineEnd < this.validTo) && !isUtf8(buf.subarray(start, end))) {

@@ -11,6 +11,7 @@ import { detectFormat, detectPrefix } from '../core/format-detect.js';
 import type { CompiledFormat } from '../core/format-grammar.js';
 import { fastPathDefault, lineScanDefault } from '../core/input-parser.js';
 import { DEFAULT_DETECT_LINES } from '../core/record-assembler.js';
+import { isUtf8Encoding } from '../core/text-encoding.js';
 
 /** Bytes read from the start of a file to judge it (the parser decides on its first ~100 lines). */
 const HEAD_BYTES = 64 * 1024;
@@ -21,6 +22,7 @@ export interface BytePathOptions {
   fastPath?: boolean;
   lineScan?: boolean;
   all?: boolean;
+  encoding?: string;
 }
 
 /**
@@ -29,7 +31,7 @@ export interface BytePathOptions {
  * parse reports that).
  */
 export async function onBytePath(path: string, opts: BytePathOptions): Promise<boolean> {
-  if (!(opts.fastPath ?? fastPathDefault()) || opts.all || !(opts.lineScan ?? lineScanDefault())) return false;
+  if (!(opts.fastPath ?? fastPathDefault()) || opts.all || !(opts.lineScan ?? lineScanDefault()) || !isUtf8Encoding(opts.encoding)) return false;
   const head = await readHead(path);
   if (!head || (head[0] === 0x1f && head[1] === 0x8b)) return false;
   const cut = head.lastIndexOf(0x0a);

@@ -216,6 +216,7 @@ export class LiveSession {
         logFormat: this.opts.logFormat,
         dateOrder: this.opts.dateOrder,
         maxLineBytes: this.opts.maxLineBytes,
+        encoding: this.opts.encoding,
       },
       (ev) => this.accept(ev),
     );

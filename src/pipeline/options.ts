@@ -2,6 +2,7 @@
 // error with a stable code, before any file is opened.
 
 import { LensError } from '../core/errors.js';
+import { resolveEncoding } from '../core/text-encoding.js';
 import { checkTimeZone } from '../core/timestamp.js';
 import type { Grammars } from '../io/grammar-files.js';
 import type { InputParserOptions } from '../core/input-parser.js';
@@ -27,6 +28,13 @@ export interface ReadOptions {
   since?: number | Date | string;
   until?: number | Date | string;
   maxLineBytes?: number;
+  /**
+   * The inputs' character encoding, a WHATWG label (`windows-1252` or `latin1`, `iso-8859-15`,
+   * `gbk`, `big5`, `shift_jis`, `euc-kr`, ...); default UTF-8. Tomcat before 7.0.92, 8.5.36 and
+   * 9.0.14 wrote catalina.out in the platform's charset. Other than UTF-8, every line is decoded
+   * (no fast path).
+   */
+  encoding?: string;
   /**
    * Classify lines on their bytes and decode only the records that can yield an event (default
    * true; env CATALINA_LENS_FAST_PATH=0 turns the default off). Results are the same either way.
@@ -60,6 +68,7 @@ export function validateReadOptions(opts: ReadOptions, now = Date.now()): Normal
   if (opts.maxLineBytes !== undefined && (!Number.isInteger(opts.maxLineBytes) || opts.maxLineBytes < 16)) {
     throw invalid('maxLineBytes', 'must be an integer of at least 16', opts.maxLineBytes);
   }
+  if (opts.encoding !== undefined) resolveEncoding(opts.encoding);
   if (opts.fastPath !== undefined && typeof opts.fastPath !== 'boolean') throw invalid('fastPath', 'must be true or false', opts.fastPath);
   if (opts.lineScan !== undefined && typeof opts.lineScan !== 'boolean') throw invalid('lineScan', 'must be true or false', opts.lineScan);
   if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function') throw invalid('onProgress', 'must be a function', typeof opts.onProgress);
@@ -107,5 +116,6 @@ export function parserOptions(opts: NormalisedReadOptions, grammars: Grammars): 
     maxLineBytes: opts.maxLineBytes,
     fastPath: opts.fastPath,
     lineScan: opts.lineScan,
+    encoding: opts.encoding,
   };
 }

@@ -171,7 +171,7 @@ export function renderText(snap: ClusterSnapshot, opts: TextOptions): string {
   const evTotal = Object.values(k.events).reduce((a, b) => a + b, 0);
   out.push(
     ...wrap(
-      `${k.inputs} input${k.inputs === 1 ? '' : 's'}, ${k.lines} lines, ${k.records} records, ${k.unparsed} unparsed lines, ${k.unrecognisedCluster} unrecognised cluster records, ${evTotal} events${evTotal ? ` (${Object.entries(k.events).map(([t, n]) => `${s(t)} ${n}`).join(', ')})` : ''}${k.invalidUtf8 ? `, ${k.invalidUtf8} lines with invalid UTF-8` : ''}${k.truncatedLines ? `, ${k.truncatedLines} cut lines` : ''}`,
+      `${k.inputs} input${k.inputs === 1 ? '' : 's'}, ${k.lines} lines, ${k.records} records, ${k.unparsed} unparsed lines, ${k.unrecognisedCluster} unrecognised cluster records, ${evTotal} events${evTotal ? ` (${Object.entries(k.events).map(([t, n]) => `${s(t)} ${n}`).join(', ')})` : ''}${k.invalidUtf8 ? `, ${k.invalidUtf8} lines not valid in the logs' encoding (UTF-8 unless --encoding names another)` : ''}${k.truncatedLines ? `, ${k.truncatedLines} cut lines` : ''}`,
       width,
       '  ',
     ),

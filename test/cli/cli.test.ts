@@ -32,7 +32,7 @@ describe('catalina-lens', () => {
     expect(run(['--version']).stdout.trim()).toBe(pkg.version);
     const help = run(['--help']);
     expect(help.code).toBe(0);
-    for (const word of ['analyze', 'tail', 'events', 'grammars', '--fail-on', '--tz', '--node']) expect(help.stdout).toContain(word);
+    for (const word of ['analyze', 'tail', 'events', 'grammars', '--fail-on', '--tz', '--node', '--encoding']) expect(help.stdout).toContain(word);
   });
 
   test('usage errors exit 2 with one clear line', () => {
@@ -42,6 +42,17 @@ describe('catalina-lens', () => {
     expect(run(['anlyze']).stderr).toMatch(/unknown command "anlyze"/);
     expect(run(['analyze', '--fail-on', 'sometimes']).code).toBe(2);
     expect(run(['events', '--tz', 'Mars/Olympus']).stderr).toMatch(/Invalid option tz/);
+  });
+
+  test('--encoding: a log in a legacy charset (real zh_CN Tomcat 6 log converted to GBK)', () => {
+    const gbk = join(ROOT, 'test/fixtures/encodings/yanwuyang-tomcat6-zh_CN-2L-JUL.gbk.log');
+    const r = run(['events', '--tz', 'UTC', '--encoding', 'gbk', '--stats', gbk]);
+    expect(r.code).toBe(0);
+    expect(events(r.stdout).map((e) => e.type).sort()).toEqual(['receiver-bound', 'state-transfer-message-dropped', 'state-transfer-skipped']);
+    expect(r.stderr).toMatch(/format=jul_simple .*invalidUtf8=0/);
+    const bad = run(['events', '--encoding', 'klingon', gbk]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^error: Invalid option encoding: .*got "klingon"/);
   });
 
   test('events: NDJSON in time order across nodes, with the schema fields', () => {

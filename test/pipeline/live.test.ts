@@ -89,6 +89,15 @@ describe('LiveSession', () => {
     expect(input('n/catalina.out')).toMatchObject({ records: 1, recordLines: 2, unparsed: 0 });
   });
 
+  it('reads a followed file in the charset it is given (a real zh_CN log converted to GBK)', async () => {
+    const { events, path, input } = await setup({ 'n/catalina.out': '' }, { encoding: 'gbk' });
+    await appendFile(path('n/catalina.out'), readFileSync(join(import.meta.dirname, '../fixtures/encodings/yanwuyang-tomcat6-zh_CN-2L-JUL.gbk.log')));
+    await waitFor('three events', () => events.length === 3);
+    expect(events.map((e) => e.type)).toEqual(['state-transfer-skipped', 'receiver-bound', 'state-transfer-message-dropped']);
+    expect(events[2]!.message).toContain('下午7:55');
+    expect(input('n/catalina.out')).toMatchObject({ invalidUtf8: 0, format: 'jul_simple' });
+  });
+
   it('holds a partial line until its newline arrives, and flushes it after partialMs', async () => {
     const { events, path, input } = await setup({ 'tomcat1/catalina.out': '' }, { partialMs: 1500 });
     const file = path('tomcat1/catalina.out');
