@@ -440,14 +440,17 @@ export class InputParser {
 
   /** A line that starts no record of the decided format. */
   private onOtherLine(buf: Buffer, start: number, end: number, flags: number, line: Line | undefined): void {
-    if (this.hold === Hold.Counted) {
-      // A start line of another format is not part of the counted record: unparsed, as the assembler counts it.
-      if (this.isForeignStart(buf, start, end, flags, line)) {
-        this.endCounted(Hold.None);
-        this.stats.unparsed++;
-      } else this.countedLines++;
-    } else if (this.hold === Hold.Assembler) this.assembler.push(line ?? this.decode(buf, start, end, flags));
-    else this.stats.unparsed++;
+    if (this.hold !== Hold.Assembler) {
+      if (!this.isForeignStart(buf, start, end, flags, line)) {
+        if (this.hold === Hold.Counted) this.countedLines++;
+        else this.stats.unparsed++;
+        return;
+      }
+      // A start line of another format (a file that mixes formats): the assembler reads its record.
+      this.endCounted(Hold.Assembler);
+      this.hold = Hold.Assembler;
+    }
+    this.assembler.push(line ?? this.decode(buf, start, end, flags));
   }
 
   /**
@@ -469,7 +472,10 @@ export class InputParser {
 
   /** A start line of a record that cannot yield an event: the record is counted, not assembled. */
   private countedStart(): void {
-    if (this.hold === Hold.Assembler) this.assembler.flush();
+    if (this.hold === Hold.Assembler) {
+      this.assembler.dropHeld(); // this start is no held line's second line
+      this.assembler.flush();
+    }
     else this.endCounted(Hold.None);
     this.hold = Hold.Counted;
     this.countedLines = 1;

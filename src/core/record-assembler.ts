@@ -1,5 +1,6 @@
 // The record assembler: lines in, records out. It detects the input's format from its first lines
-// (buffered, then replayed), strips a consistent foreign prefix (docker-compose `name | `), joins
+// (buffered, then replayed; a record of another format later in the input is read with that one's
+// grammar), strips a consistent foreign prefix (docker-compose `name | `), joins
 // multi-line records (JUL's two-line records, message continuation lines, stack traces and the blank
 // line after them) and reads timestamps and levels. Pure: no I/O, no timers.
 //
@@ -94,6 +95,11 @@ export interface RecordAssembler {
   readonly countingOnly: boolean;
   /** Adds one line to the current unwanted record (only while `countingOnly`). */
   countLine(): void;
+  /**
+   * The line after a held first line of a two-line record (another format's, on the byte path) was
+   * not pushed here: it was not its second line, so the held line starts nothing.
+   */
+  dropHeld(): void;
 }
 
 export function createRecordAssembler(opts: RecordAssemblerOptions, sink: RecordSink): RecordAssembler {
@@ -109,7 +115,18 @@ interface Held {
   text: string;
   prefix: string | undefined;
   pattern: CompiledPattern;
+  format: CompiledFormat;
   fields: MatchFields;
+}
+
+/** How a format's timestamps are read in this input. */
+interface Times {
+  reader: TimeReader;
+  /**
+   * Every timestamp must be read, wanted or not: with several time forms, or a day/month order to
+   * learn, each read steers how the next ones are read.
+   */
+  readAll: boolean;
 }
 
 class Assembler implements RecordAssembler {
@@ -124,11 +141,12 @@ class Assembler implements RecordAssembler {
   private decided = false;
   private buffer: Line[] = [];
   private fmt: CompiledFormat | undefined;
+  /** Timestamp readers by format: the decided one's, and those of other formats' records met. */
+  private readonly times = new Map<CompiledFormat, Times>();
   /** The fallback is in use because no line matched a format yet: a start of another ends it. */
   private provisional = false;
   /** Detecting again after the provisional fallback: a format needs TAKEOVER_SCORE to win. */
   private retrying = false;
-  private reader: TimeReader | undefined;
   private prefixMode = false;
   private last = 0;
   /** The other non-fallback formats: a start line of one of them is foreign, not a continuation. */
@@ -136,6 +154,8 @@ class Assembler implements RecordAssembler {
   private heads: HeadTable | undefined;
 
   private cur: LogRecord | undefined;
+  /** The format of the current record: the decided one, or another's in a file that mixes formats. */
+  private curFormat: CompiledFormat | undefined;
   private curPrefix: string | undefined;
   private msgExtra: string[] | undefined;
   private inTrace = false;
@@ -147,11 +167,8 @@ class Assembler implements RecordAssembler {
   private readonly wanted: RecordAssemblerOptions['wanted'];
   /** `cur` while the current record is unwanted: only its lines are counted (reused). */
   private readonly counting: LogRecord = { file: '', line: 0, lineCount: 0, offset: 0, message: '', format: '', pattern: '' };
-  /**
-   * Every timestamp must be read, wanted or not: with several formats, or a day/month order to
-   * learn, each read steers how the next ones are read.
-   */
-  private readAll = false;
+  /** The format of the other format's start line last matched by `foreignStart`. */
+  private foreignFormat: CompiledFormat | undefined;
 
   constructor(opts: RecordAssemblerOptions, sink: RecordSink) {
     if (!opts || !Array.isArray(opts.formats)) throw invalid('formats', 'must be an array of compiled format grammars', opts?.formats);
@@ -214,7 +231,7 @@ class Assembler implements RecordAssembler {
     if (this.held) {
       const h = this.held;
       this.held = undefined;
-      this.nonStart(h.line, h.text, h.prefix);
+      this.nonStart(h.line, h.text, h.prefix, true);
     }
     this.emit();
   }
@@ -250,14 +267,12 @@ class Assembler implements RecordAssembler {
     this.decided = true;
     this.others = this.formats.filter((f) => f !== fmt && !f.fallback);
     this.heads = HeadTable.of(this.others.flatMap((f) => f.patterns.map((p) => p.heads)));
-    if (fmt?.timestamp) {
-      this.readAll = fmt.timestamp.hasOrder || fmt.timestamp.formats.length > 1;
-      this.reader = new TimeReader(fmt.timestamp, { tz: this.tz, dateOrder: this.dateOrder });
-      if (fmt.timestamp.hasOrder && !this.dateOrder) {
-        for (const t of stripped) {
-          if (this.matchStart(t) && this.scratch.time !== undefined) this.reader.learn(this.scratch.time);
-          if (this.reader.evidence) break;
-        }
+    this.times.clear();
+    const times = fmt && this.timesOf(fmt);
+    if (times && fmt!.timestamp!.hasOrder && !this.dateOrder) {
+      for (const t of stripped) {
+        if (this.matchStart(t) && this.scratch.time !== undefined) times.reader.learn(this.scratch.time);
+        if (times.reader.evidence) break;
       }
     }
     const buffered = this.buffer;
@@ -277,8 +292,7 @@ class Assembler implements RecordAssembler {
     this.provisional = false;
     this.retrying = true;
     this.fmt = undefined;
-    this.reader = undefined;
-    this.readAll = false;
+    this.times.clear();
     this.others = [];
     this.heads = undefined;
     this.last = 0;
@@ -324,14 +338,15 @@ class Assembler implements RecordAssembler {
       const h = this.held;
       this.held = undefined;
       if (prefix === h.prefix && matchNextInto(h.pattern, text, h.fields)) {
-        this.start(h.line, h.prefix, h.pattern, h.fields, 2);
+        this.start(h.line, h.prefix, h.pattern, h.fields, 2, h.format);
         return;
       }
       // No second line: the held line was not a record start after all.
-      this.nonStart(h.line, h.text, h.prefix);
+      this.nonStart(h.line, h.text, h.prefix, true);
     }
-    if (this.cur && fmt.continuation.length > 0 && prefix === this.curPrefix) {
-      for (const re of fmt.continuation) {
+    const curFormat = this.curFormat;
+    if (this.cur && curFormat && curFormat.continuation.length > 0 && prefix === this.curPrefix) {
+      for (const re of curFormat.continuation) {
         const m = re.exec(text);
         if (m) {
           this.attach(m.groups?.body ?? text);
@@ -341,21 +356,64 @@ class Assembler implements RecordAssembler {
     }
     const hit = this.matchStart(text);
     if (hit) {
-      if (hit.nextLine) this.held = { line, text, prefix, pattern: hit, fields: { ...this.scratch } };
-      else this.start(line, prefix, hit, this.scratch, 1);
+      if (hit.nextLine) this.held = { line, text, prefix, pattern: hit, format: fmt, fields: { ...this.scratch } };
+      else this.start(line, prefix, hit, this.scratch, 1, fmt);
       return;
     }
-    this.nonStart(line, text, prefix);
+    this.nonStart(line, text, prefix, false);
   }
 
-  private nonStart(line: Line, text: string, prefix: string | undefined): void {
-    if (this.cur && prefix === this.curPrefix && !this.isForeignStart(text)) this.attach(text);
+  /** A line that starts no record of the decided format. `unheld`: a held line whose second line did not come. */
+  private nonStart(line: Line, text: string, prefix: string | undefined, unheld: boolean): void {
+    // A record of another format, in a file that mixes formats (a catalina.out appended to across
+    // an upgrade from Tomcat 7's SimpleFormatter to 8.5's OneLineFormatter, or a formatter changed
+    // in logging.properties): a record of its own, read with that format's grammar.
+    const other = this.foreignStart(text, unheld);
+    if (other) {
+      const format = this.foreignFormat!;
+      if (other.nextLine) {
+        // It ends the record before it now, whether its second line comes or not: the byte path
+        // counts records the assembler never sees, and closes them at such a line too.
+        this.emit();
+        this.held = { line, text, prefix, pattern: other, format, fields: { ...this.scratch } };
+      } else this.start(line, prefix, other, this.scratch, 1, format);
+      return;
+    }
+    if (this.cur && prefix === this.curPrefix) this.attach(text);
     else {
-      // A record of another format (a file that mixes formats) is not part of the record before
-      // it: it ends that record and is counted unparsed, as are the lines that attach to it.
       if (this.cur) this.emit();
       this.sink.unparsed(line);
     }
+  }
+
+  /**
+   * The pattern of another format whose start line `text` is (its fields in `this.scratch`, its
+   * format in `foreignFormat`), or undefined. `single`: only patterns of one line.
+   */
+  private foreignStart(text: string, single: boolean): CompiledPattern | undefined {
+    if (text === '' || (this.heads !== undefined && !this.heads.mayStartText(text))) return undefined;
+    for (const f of this.others) {
+      for (const p of f.patterns) {
+        if (single && p.nextLine) continue;
+        if (matchInto(p, text, this.scratch)) {
+          this.foreignFormat = f;
+          return p;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** How `format`'s timestamps are read here (undefined when it has none). */
+  private timesOf(format: CompiledFormat): Times | undefined {
+    const ts = format.timestamp;
+    if (!ts) return undefined;
+    let t = this.times.get(format);
+    if (!t) {
+      t = { reader: new TimeReader(ts, { tz: this.tz, dateOrder: this.dateOrder }), readAll: ts.hasOrder || ts.formats.length > 1 };
+      this.times.set(format, t);
+    }
+    return t;
   }
 
   get foreignHeads(): HeadTable | undefined {
@@ -370,6 +428,13 @@ class Assembler implements RecordAssembler {
     this.counting.lineCount++;
   }
 
+  dropHeld(): void {
+    const h = this.held;
+    if (!h) return;
+    this.held = undefined;
+    this.nonStart(h.line, h.text, h.prefix, true);
+  }
+
   isForeignStart(text: string): boolean {
     // One table lookup rules out most lines (a stack trace's tab) before every other pattern is tried.
     if (text === '' || (this.heads !== undefined && !this.heads.mayStartText(text))) return false;
@@ -377,16 +442,17 @@ class Assembler implements RecordAssembler {
     return false;
   }
 
-  private start(line: Line, prefix: string | undefined, pattern: CompiledPattern, f: MatchFields, lineCount: number): void {
+  private start(line: Line, prefix: string | undefined, pattern: CompiledPattern, f: MatchFields, lineCount: number, fmt: CompiledFormat): void {
     this.emit();
+    const times = f.time !== undefined ? this.timesOf(fmt) : undefined;
+    this.curFormat = fmt;
     if (this.wanted !== undefined && !this.wanted(f.logger, f.message ?? '')) {
-      if (this.readAll && f.time !== undefined) this.reader?.read(f.time);
+      if (times?.readAll) times.reader.read(f.time!);
       this.counting.lineCount = lineCount;
       this.cur = this.counting;
       this.curPrefix = prefix;
       return;
     }
-    const fmt = this.fmt!;
     const r: LogRecord = {
       file: this.file,
       line: line.line,
@@ -396,11 +462,11 @@ class Assembler implements RecordAssembler {
       format: fmt.name,
       pattern: pattern.name,
     };
-    if (f.time !== undefined && this.reader) {
-      const t = this.reader.read(f.time);
+    if (times) {
+      const t = times.reader.read(f.time!);
       if (!Number.isNaN(t)) {
         r.timeMs = t;
-        r.tzOffsetMin = this.reader.offsetMin;
+        r.tzOffsetMin = times.reader.offsetMin;
       }
     }
     if (f.level !== undefined) {
@@ -432,7 +498,7 @@ class Assembler implements RecordAssembler {
       return;
     }
     if (!this.inTrace) {
-      for (const re of this.fmt!.trace) {
+      for (const re of this.curFormat!.trace) {
         if (re.test(text)) {
           this.inTrace = true;
           break;

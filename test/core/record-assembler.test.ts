@@ -56,7 +56,10 @@ describe('record assembler: detection', () => {
     const text = [ONE('001', 'INFO', 'a'), ...json, ...json, ...json].join('\n');
     const a = assemble(text);
     expect(a.format).toBe('juli_json');
-    expect(a.unparsed).toHaveLength(1); // the OneLine line before the first JSON record
+    // The OneLine line before the first JSON record is a record of its own format.
+    expect(a.unparsed).toHaveLength(0);
+    expect(a.records.map((r) => r.format)).toEqual(['juli_oneline', ...Array(6).fill('juli_json')]);
+    expect(a.records[0]).toMatchObject({ logger: 'org.apache.catalina.ha.tcp.SimpleTcpCluster', message: 'a' });
     expect(accounted(a)).toBe(a.lines);
     const r = detectFormat(text.split('\n'), bundledFormats());
     expect(r.scores[0]).toEqual({ name: 'juli_json', score: 6 });

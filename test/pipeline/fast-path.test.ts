@@ -80,6 +80,35 @@ test('an input that opens with a long stack trace: the fallback gives way, on bo
   }
 });
 
+describe('a file that mixes formats: each record is read with its own format', () => {
+  // Real node logs of the corpus one after the other, as a catalina.out appended to across an
+  // upgrade (Tomcat 7's two-line SimpleFormatter, then 8.5's OneLineFormatter) or a formatter change.
+  const piece = (rel: string) => readFileSync(join(CORPUS, rel));
+  const cases: Array<[string, string[]]> = [
+    ['SimpleFormatter, then OneLineFormatter', ['simpleformatter-default/tomcat1/catalina.out', 'node-loss/tomcat1/catalina.out']],
+    ['OneLineFormatter, then SimpleFormatter', ['node-loss/tomcat1/catalina.out', 'simpleformatter-default/tomcat1/catalina.out']],
+    ['OneLineFormatter, then JsonFormatter, then OneLineFormatter', ['steady/tomcat1/catalina.out', 'json/tomcat1/catalina.out', 'node-loss/tomcat2/catalina.out']],
+  ];
+  test.each(cases)('%s', (_name, rels) => {
+    const pieces = rels.map(piece);
+    const expected: Array<[string, number, string, number | undefined]> = [];
+    let lineBase = 0;
+    for (const p of pieces) {
+      for (const e of parse(p, false).events) expected.push([e.type, e.line + lineBase, e.message, e.timeMs]);
+      lineBase += p.toString('utf8').split('\n').length - 1;
+    }
+    const data = Buffer.concat(pieces);
+    const slow = parse(data, false);
+    expect(slow.events.map((e) => [e.type, e.line, e.message, e.timeMs])).toEqual(expected);
+    expect(slow.parser.stats.unparsed).toBe(0);
+    for (const chunk of [1 << 20, 4093, 97]) {
+      const fast = parse(data, true, chunk);
+      expect(fast.parser.stats).toEqual(slow.parser.stats);
+      expect(fast.events).toEqual(slow.events);
+    }
+  });
+});
+
 describe('decoding', () => {
   const noise = readFileSync(join(PUBLIC, 'isaiasa-tomcat8.0.33-tomcat0-catalina.2019-05-21.log'));
 
