@@ -331,7 +331,8 @@ function memberLost(ctx: FindingsContext, out: Finding[]): void {
         .map((d) => `${d.observer} at ${at(d.to, d.toMs)}${d.detectionMs !== undefined ? ` (${formatDuration(d.detectionMs)} after its last sign of life)` : ''} via ${d.detection ?? '?'}`)
         .join('; ');
       const last = first.lastSignMs !== undefined ? ` Its own log's last record before that was at ${at(first.lastSign, first.lastSignMs)}.` : '';
-      const susp = dep.find((d) => d.suspected)?.suspected;
+      // The snapshot's `suspected` carries an ISO time; the finding's prose writes times as `at` does.
+      const susp = dep.find((d) => d.suspected)?.suspected?.replace(/\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:\d\d)/, (t) => at(t, undefined));
       out.push(
         finding(
           'member-lost',

@@ -125,6 +125,9 @@ describe('ClusterModel on node-loss (real lines)', () => {
     const lost = s.findings.find((f) => f.kind === 'member-lost')!;
     expect(lost.node).toBe('tomcat2');
     expect(lost.message).toMatch(/tomcat3 at .*; tomcat1 at /);
+    // Every time in the prose is written one way (the first suspicion's too), none as ISO 8601.
+    expect(lost.message).toMatch(/First suspicion: .* at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \(/);
+    expect(lost.message).not.toMatch(/\d\dT\d\d:/);
     expect(lost.evidence).toHaveLength(2);
     const send = s.findings.find((f) => f.kind === 'send-failed')!;
     expect(send.message).toContain('tomcat2 (127.0.0.12:4002)');
