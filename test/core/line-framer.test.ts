@@ -25,6 +25,18 @@ describe('LineFramer', () => {
     expect(lines[1].offset).toBe(Buffer.byteLength(REAL[0]) + 2);
   });
 
+  test('a UTF-8 byte order mark before the first line is dropped, in any chunking; one elsewhere is text', () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    const buf = Buffer.concat([bom, Buffer.from(`${REAL[0]}\n`), bom, Buffer.from(`${REAL[1]}\n`)]);
+    for (const size of [1, 2, 3, 5, buf.length]) {
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < buf.length; i += size) chunks.push(buf.subarray(i, i + size));
+      const { lines, framer } = frame(chunks);
+      expect(lines.map((l) => l.text)).toEqual([REAL[0], `\ufeff${REAL[1]}`]);
+      expect(framer.stats).toMatchObject({ lines: 2, bytes: buf.length, invalidUtf8: 0 });
+    }
+  });
+
   test('a line split across chunks at every byte position is framed the same', () => {
     const buf = Buffer.from(`${REAL[0]}\n${REAL[1]}`);
     for (let cut = 1; cut < buf.length; cut += 7) {

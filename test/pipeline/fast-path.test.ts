@@ -80,6 +80,17 @@ test('an input that opens with a long stack trace: the fallback gives way, on bo
   }
 });
 
+test('a UTF-8 byte order mark before a real log: the same records and events as without it, on both paths', () => {
+  const log = readFileSync(join(CORPUS, 'node-loss/tomcat1/catalina.out'));
+  const plain = parse(log, false);
+  const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), log]);
+  for (const fastPath of [false, true]) {
+    const r = parse(withBom, fastPath, 97);
+    expect(r.events).toEqual(plain.events);
+    expect({ ...r.parser.stats, bytes: 0 }).toEqual({ ...plain.parser.stats, bytes: 0 });
+  }
+});
+
 describe('a file that mixes formats: each record is read with its own format', () => {
   // Real node logs of the corpus one after the other, as a catalina.out appended to across an
   // upgrade (Tomcat 7's two-line SimpleFormatter, then 8.5's OneLineFormatter) or a formatter change.
