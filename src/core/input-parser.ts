@@ -475,8 +475,7 @@ export class InputParser {
     if (this.hold === Hold.Assembler) {
       this.assembler.dropHeld(); // this start is no held line's second line
       this.assembler.flush();
-    }
-    else this.endCounted(Hold.None);
+    } else this.endCounted(Hold.None);
     this.hold = Hold.Counted;
     this.countedLines = 1;
   }

@@ -63,6 +63,10 @@ export function decodeLine(buf: Buffer, start: number, end: number, flags: numbe
   return out;
 }
 
+function isBom(buf: Uint8Array, start: number, end: number): boolean {
+  return end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf;
+}
+
 export class LineFramer {
   readonly stats: FramerStats = { bytes: 0, lines: 0, invalidUtf8: 0, truncatedLines: 0 };
   readonly maxLineBytes: number;
@@ -179,9 +183,7 @@ export class LineFramer {
   private emit(buf: Buffer, start: number, end: number, truncated: boolean): void {
     // A UTF-8 byte order mark before the first line (a file saved by a Windows editor or
     // PowerShell's Out-File) is no part of it: with it, the first record's start would not match.
-    if (this.stats.lines === 0 && this.lineStart === 0 && this.decode === undefined && end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) {
-      start += 3;
-    }
+    if (this.stats.lines === 0 && this.lineStart === 0 && this.decode === undefined && isBom(buf, start, end)) start += 3;
     const lineEnd = end;
     if (end - start > this.maxLineBytes) truncated = true;
     end = lineContentEnd(buf, start, end, this.maxLineBytes);
