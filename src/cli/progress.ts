@@ -2,6 +2,8 @@
 // place (`\r` + clear line) at most five times a second, and erased when reading is done. Only when
 // stderr is a terminal and the inputs are larger than 50 MB: a pipe or a log file gets nothing.
 
+import { formatDuration } from '../core/model/time.js';
+
 /** Inputs up to this size are read without a progress line. */
 export const PROGRESS_MIN_BYTES = 50_000_000;
 export const PROGRESS_INTERVAL_MS = 200;
@@ -21,15 +23,6 @@ export function formatBytes(n: number): string {
   return `${text} ${units[u]}`;
 }
 
-/** `4.1 s`, `42 s`, `3 min 5 s`, `1 h 2 min`. */
-export function formatDuration(ms: number): string {
-  const s = ms / 1000;
-  if (s < 9.95) return `${s.toFixed(1)} s`;
-  if (s < 59.5) return `${Math.round(s)} s`;
-  const total = Math.round(s);
-  if (total < 3600) return `${Math.floor(total / 60)} min ${total % 60} s`;
-  return `${Math.floor(total / 3600)} h ${Math.floor((total % 3600) / 60)} min`;
-}
 
 /**
  * `reading 312 MB / 1.07 GB (29%), 4.1 s left`. The time left is extrapolated from the rate so

@@ -4,7 +4,8 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { formatBytes, formatDuration, formatProgress, ProgressLine, type ProgressStream } from '../../src/cli/progress.js';
+import { formatBytes, formatProgress, ProgressLine, type ProgressStream } from '../../src/cli/progress.js';
+import { formatDuration } from '../../src/core/model/time.js';
 import { CORPUS } from '../helpers/corpus.js';
 
 describe('formatting', () => {
@@ -24,6 +25,11 @@ describe('formatting', () => {
     expect(formatDuration(42_400)).toBe('42 s');
     expect(formatDuration(185_000)).toBe('3 min 5 s');
     expect(formatDuration(3_720_000)).toBe('1 h 2 min');
+    // One formatter for the progress line and the findings' prose.
+    expect(formatDuration(350)).toBe('350 ms');
+    expect(formatDuration(7_200_000)).toBe('2 h');
+    expect(formatDuration(-1_500)).toBe('-1.5 s');
+    expect(formatDuration(600_000)).toBe('10 min');
   });
 
   test('line: bytes, share and time left', () => {

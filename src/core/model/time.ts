@@ -20,13 +20,18 @@ export function offsetOf(iso: string | undefined): number {
   return m[1] === '-' ? -v : v;
 }
 
-/** `1.2 s`, `350 ms`, `2 min 5 s` for messages. */
+/** `350 ms`, `1.2 s`, `42 s`, `2 min 5 s`, `1 h 2 min`, for messages and the progress line. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return '?';
   const a = Math.abs(ms);
   if (a < 1000) return `${Math.round(ms)} ms`;
   if (a < 60_000) return `${(ms / 1000).toFixed(a < 10_000 ? 1 : 0)} s`;
+  const sign = ms < 0 ? '-' : '';
+  if (a >= 3_600_000) {
+    const totalMin = Math.floor(a / 60_000);
+    return `${sign}${Math.floor(totalMin / 60)} h${totalMin % 60 ? ` ${totalMin % 60} min` : ''}`;
+  }
   const m = Math.floor(a / 60_000);
   const s = Math.round((a % 60_000) / 1000);
-  return `${ms < 0 ? '-' : ''}${m} min${s ? ` ${s} s` : ''}`;
+  return `${sign}${m} min${s ? ` ${s} s` : ''}`;
 }
