@@ -139,7 +139,10 @@ export function createEventRecogniser(grammars: CompiledEventGrammar[]): EventRe
 
   function matchFirst(msg: string): { template: CompiledTemplate; fields: Record<string, unknown> } | undefined {
     if (msg.length > MAX_MESSAGE) return undefined;
-    for (const t of candidates(msg)) {
+    const list = candidates(msg);
+    // `none` is an array of another elements kind: iterated, it deoptimised this and `recognise`.
+    if (list === none) return undefined;
+    for (const t of list) {
       if (!msg.includes(t.needle)) continue; // cheaper than the template's regexes
       const fields = matchTemplate(t, msg);
       if (fields) return { template: t, fields };
