@@ -57,13 +57,19 @@ export function lineContentEnd(buf: Uint8Array, start: number, end: number, maxL
 
 /** Decodes a raw line into a `Line` (what the default mode emits). */
 export function decodeLine(buf: Buffer, start: number, end: number, flags: number, line: number, offset: number): Line {
-  const out: Line = { text: buf.toString('utf8', start, end), line, offset };
+  return lineOf(buf.toString('utf8', start, end), flags, line, offset);
+}
+
+/** A `Line` of decoded `text` with its raw line's `flags`. */
+function lineOf(text: string, flags: number, line: number, offset: number): Line {
+  const out: Line = { text, line, offset };
   if (flags & LINE_TRUNCATED) out.truncated = true;
   if (flags & LINE_INVALID_UTF8) out.invalidUtf8 = true;
   return out;
 }
 
-function isBom(buf: Uint8Array, start: number, end: number): boolean {
+/** A UTF-8 byte order mark at `buf[start]`. */
+export function isBom(buf: Uint8Array, start: number, end: number): boolean {
   return end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf;
 }
 
@@ -199,10 +205,7 @@ export class LineFramer {
         flags |= LINE_INVALID_UTF8;
         this.stats.invalidUtf8++;
       }
-      const line: Line = { text, line: this.stats.lines, offset: this.lineStart };
-      if (flags & LINE_TRUNCATED) line.truncated = true;
-      if (flags & LINE_INVALID_UTF8) line.invalidUtf8 = true;
-      this.onLine(line);
+      this.onLine(lineOf(text, flags, this.stats.lines, this.lineStart));
       return;
     }
     // Known valid when the line lies in the chunk's checked range; else check this line alone.

@@ -13,7 +13,7 @@
 
 import { LensError } from './errors.js';
 import { detectFormat, detectPrefix, splitPrefix } from './format-detect.js';
-import { matchInto, matchNextInto, matchPattern, type CompiledFormat, type CompiledPattern, type MatchFields } from './format-grammar.js';
+import { matchInto, matchNextInto, type CompiledFormat, type CompiledPattern, type MatchFields } from './format-grammar.js';
 import { checkTimeZone, localTimeZone, TimeReader, type DateOrder } from './timestamp.js';
 import { HeadTable } from './start-heads.js';
 import type { Line, LogRecord } from './types.js';
@@ -391,6 +391,7 @@ class Assembler implements RecordAssembler {
    * format in `foreignFormat`), or undefined. `single`: only patterns of one line.
    */
   private foreignStart(text: string, single: boolean): CompiledPattern | undefined {
+    // One table lookup rules out most lines (a stack trace's tab) before every other pattern is tried.
     if (text === '' || (this.heads !== undefined && !this.heads.mayStartText(text))) return undefined;
     for (const f of this.others) {
       for (const p of f.patterns) {
@@ -436,10 +437,7 @@ class Assembler implements RecordAssembler {
   }
 
   isForeignStart(text: string): boolean {
-    // One table lookup rules out most lines (a stack trace's tab) before every other pattern is tried.
-    if (text === '' || (this.heads !== undefined && !this.heads.mayStartText(text))) return false;
-    for (const f of this.others) for (const p of f.patterns) if (matchPattern(p, text)) return true;
-    return false;
+    return this.foreignStart(text, false) !== undefined;
   }
 
   private start(line: Line, prefix: string | undefined, pattern: CompiledPattern, f: MatchFields, lineCount: number, fmt: CompiledFormat): void {
