@@ -9,6 +9,7 @@ import { open } from 'node:fs/promises';
 import { createStartMatcher } from '../core/cluster-prefilter.js';
 import { detectFormat, detectPrefix } from '../core/format-detect.js';
 import type { CompiledFormat } from '../core/format-grammar.js';
+import { isBom } from '../core/line-framer.js';
 import { fastPathDefault, lineScanDefault } from '../core/input-parser.js';
 import { DEFAULT_DETECT_LINES } from '../core/record-assembler.js';
 import { isUtf8Encoding } from '../core/text-encoding.js';
@@ -36,7 +37,7 @@ export async function onBytePath(path: string, opts: BytePathOptions): Promise<b
   if (!head || (head[0] === 0x1f && head[1] === 0x8b)) return false;
   const cut = head.lastIndexOf(0x0a);
   const lines = head
-    .toString('utf8', 0, cut < 0 ? head.length : cut)
+    .toString('utf8', isBom(head, 0, head.length) ? 3 : 0, cut < 0 ? head.length : cut) // as the framer skips it
     .split('\n')
     .slice(0, DEFAULT_DETECT_LINES)
     .map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));

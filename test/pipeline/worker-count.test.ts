@@ -114,6 +114,14 @@ describe('onBytePath: judged from the first lines, as the parser will', () => {
     expect(await onBytePath(join(dir, 'missing.log'), opts)).toBe(false);
   });
 
+  test('a UTF-8 byte order mark before the first line is skipped, as the parser skips it', async () => {
+    // The first line of a real log is its only start line: with the mark read as text, no format matched.
+    const bom = join(dir, 'bom.log');
+    writeFileSync(bom, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(readFileSync(oneLine, 'utf8').split('\n')[0] + '\n')]));
+    expect(await onBytePath(bom, opts)).toBe(true);
+    expect(await onBytePath(bom, { ...opts, encoding: 'gbk' })).toBe(false); // decoded line by line
+  });
+
   test('without the fast path or the line scan, nothing is', async () => {
     expect(await onBytePath(oneLine, { ...opts, fastPath: false })).toBe(false);
     expect(await onBytePath(oneLine, { ...opts, all: true })).toBe(false);
