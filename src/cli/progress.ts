@@ -23,7 +23,6 @@ export function formatBytes(n: number): string {
   return `${text} ${units[u]}`;
 }
 
-
 /**
  * `reading 312 MB / 1.07 GB (29%), 4.1 s left`. The time left is extrapolated from the rate so
  * far, once there is one to go by (some bytes read, half a second passed).

@@ -49,7 +49,8 @@ export function isUtf8Encoding(label: string | undefined): boolean {
  * counts such lines as it counts invalid UTF-8.
  */
 export function lineDecoder(label: string | undefined): LineDecode | undefined {
-  if (isUtf8Encoding(label)) return undefined;
-  const decoder = new TextDecoder(resolveEncoding(label!));
+  const name = label === undefined ? 'utf-8' : resolveEncoding(label);
+  if (name === 'utf-8') return undefined;
+  const decoder = new TextDecoder(name);
   return (buf, start, end) => decoder.decode(buf.subarray(start, end));
 }

@@ -69,9 +69,9 @@ export const SPARE_CORES = 1;
 /**
  * How many worker threads to parse `inputs` (`totalBytes` in all) with (0: all in-process). The
  * main thread parses a share too, so a worker per core beyond the first, when there are several
- * files and enough bytes;
- * but when every input is fast to parse (`fast`: OneLineFormatter logs, on the byte path with the
- * line-scan kernel), SPARE_CORES are kept for V8 and there is a worker per core beyond those. Measured
+ * files and enough bytes; but when every input is fast to parse (`fast`: OneLineFormatter logs, on
+ * the byte path with the line-scan kernel), SPARE_CORES are kept for V8 and there is a worker per
+ * core beyond those. Measured
  * on this project's 2-core machine (benchmarks/README.md): on fast inputs a worker used 1.3 × the
  * CPU of one thread for no less wall time (1.10 × at 4 × 256 MiB, 15 pairs; 1.03 × at 4 × 1 GiB,
  * 7 pairs): its isolate compiles the same hot code again, and those compiles compete with both
