@@ -561,16 +561,26 @@ function loopbackReceiver(ctx: FindingsContext, out: Finding[]): void {
     }
   }
   const done = new Set<string>();
+  // The addresses of a multi-host cluster other than a node's own: per node, not per bind (a node
+  // binds at every start).
+  const othersOf = new Map<string, string[]>();
+  const otherAddresses = (node: string): string[] => {
+    let others = othersOf.get(node);
+    if (others) return others;
+    const mine = own.get(node)!;
+    const found = new Set<string>();
+    for (const [address, nodes] of nonLoopBinds) if ([...nodes].some((n) => n !== node)) found.add(address);
+    for (const address of nonLoopMembers) if (!mine.has(address)) found.add(address);
+    othersOf.set(node, (others = [...found]));
+    return others;
+  };
   for (const b of loopBinds) {
     if (done.has(b.node)) continue;
     // A run whose cluster failed to start anyway says nothing about reachability.
     if (failedRuns.has(`${b.node}\u0000${b.run}`)) continue;
     // Only on a multi-host cluster (other nodes or members on non-loopback addresses), and only
     // when nobody reached it at that address.
-    const mine = own.get(b.node)!;
-    const others: string[] = [];
-    for (const [address, nodes] of nonLoopBinds) if ([...nodes].some((n) => n !== b.node)) others.push(address);
-    for (const address of nonLoopMembers) if (!mine.has(address) && !others.includes(address)) others.push(address);
+    const others = otherAddresses(b.node);
     if (others.length === 0) continue;
     if ([...(seenBy.get(b.address) ?? [])].some((observer) => observer !== b.node)) continue;
     done.add(b.node);
