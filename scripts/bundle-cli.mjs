@@ -5,9 +5,9 @@
 // - Code splitting: what main.ts imports dynamically (each command, the renderers, the dashboard)
 //   stays in chunks loaded only when used, so ink and react load only for the dashboard.
 // - npm dependencies stay external: they are installed beside the package.
-// - The parse worker is a second entry. Entries and chunks all land flat in dist/cli/, so
-//   parallel.ts's `new URL('./parse-worker.js', import.meta.url)` finds the bundled worker from
-//   whichever chunk it ends up in, as it finds dist/pipeline/parse-worker.js in tsc's output.
+// - The parse worker and the scan worker are entries too. Entries and chunks all land flat in
+//   dist/cli/, so start-worker.ts's `new URL('./parse-worker.js', import.meta.url)` finds the bundled
+//   worker from whichever chunk it ends up in, as it finds dist/pipeline/parse-worker.js in tsc's output.
 // - The library (dist/index.js and the rest of dist/) stays tsc's output, unbundled.
 //
 // `--metafile FILE` writes esbuild's metafile (which module went where) for inspection.
@@ -28,6 +28,7 @@ const result = await build({
   entryPoints: [
     { in: 'src/cli/main.ts', out: 'main' },
     { in: 'src/pipeline/parse-worker.ts', out: 'parse-worker' },
+    { in: 'src/pipeline/scan-worker.ts', out: 'scan-worker' },
   ],
   outdir,
   chunkNames: 'chunk-[hash]',

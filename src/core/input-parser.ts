@@ -23,7 +23,7 @@ import { matchInto, type CompiledFormat, type CompiledPattern, type MatchFields 
 import { createRecordAssembler } from './record-assembler.js';
 import { isUtf8 } from 'node:buffer';
 import { decodeLine, LINE_INVALID_UTF8, LINE_TRUNCATED, LineFramer, lineContentEnd, NEWLINE } from './line-framer.js';
-import { COPY_AREA, createScanPlan, LineScanKernel, REPORT_INTS, SCAN_COUNTED_START, SCAN_LOGGER_START, SCAN_MAYBE_FOREIGN } from './line-scan.js';
+import { COPY_AREA, createScanPlan, LineScanKernel, REPORT_INTS, SCAN_COUNTED_START, SCAN_LOGGER_START, SCAN_MAYBE_FOREIGN, type ScanPlan, type WholeScan } from './line-scan.js';
 import { isoWithOffset } from './iso-time.js';
 import { HeadTable } from './start-heads.js';
 import { lineDecoder } from './text-encoding.js';
@@ -88,6 +88,19 @@ const MAX_REGION = 4 * 1024 * 1024;
  */
 const COPY_REGION = COPY_AREA;
 
+/** Where the walk over one region's reports is (line indexes are the region's). */
+interface RegionWalk {
+  /** The framer's line count and byte offset before the region. */
+  readonly baseLine: number;
+  readonly baseOffset: number;
+  /** Lines before the current kernel call's (all of the region's, at the end). */
+  lines: number;
+  /** Index and offset of the first line not handled yet. */
+  next: number;
+  nextAt: number;
+  truncated: number;
+}
+
 const enum Mode {
   /** Format not decided yet: lines decoded and buffered by the assembler. */
   Detect,
@@ -129,6 +142,7 @@ export class InputParser {
   private lineNo = 0;
   private lineOffset = 0;
   private kernel: LineScanKernel | undefined;
+  private plan: ScanPlan | undefined;
   /** Off the byte path: what a start line of any format may begin with (undefined: not known). */
   private anyStart: HeadTable | undefined;
 
@@ -173,6 +187,16 @@ export class InputParser {
   /** True once whole lines go through the line-scan kernel. */
   get scanning(): boolean {
     return this.kernel !== undefined && this.mode === Mode.Bytes;
+  }
+
+  /**
+   * What a scan thread needs to scan this input's lines as this parser's kernel does: its plan
+   * and line cap, and whether a partial line is held (the next bytes finish it, unscanned).
+   * Undefined unless whole lines go through the kernel.
+   */
+  get scanSetup(): { plan: ScanPlan; maxLineBytes: number; holdingPartial: boolean } | undefined {
+    if (!this.scanning || this.plan === undefined) return undefined;
+    return { plan: this.plan, maxLineBytes: this.framer.maxLineBytes, holdingPartial: this.framer.holding };
   }
 
   /**
@@ -274,6 +298,7 @@ export class InputParser {
     if (matcher.signature && foreign && (this.opts.lineScan ?? lineScanDefault())) {
       const plan = createScanPlan(matcher.signature, foreign, this.loggers!.names);
       if (plan) this.kernel = LineScanKernel.create(plan);
+      if (this.kernel) this.plan = plan;
     }
   }
 
@@ -306,13 +331,6 @@ export class InputParser {
   private scanRegion(region: Buffer): void {
     const kernel = this.kernel!;
     const max = this.framer.maxLineBytes;
-    const baseLine = this.framer.stats.lines;
-    const baseOffset = this.framer.stats.bytes;
-    let lines = 0;
-    let truncated = 0;
-    /** Region line index and offset of the first line not yet handled. */
-    let next = 0;
-    let nextAt = 0;
     kernel.load(region);
     let r = kernel.scan(0, max);
     // Lines are decoded as UTF-8 from here on: unless the kernel saw only ASCII, check the region.
@@ -320,51 +338,88 @@ export class InputParser {
       this.splitInvalid(region);
       return;
     }
+    const walk = this.beginWalk();
     for (;;) {
-      const e = r.entries;
-      const n = r.count * REPORT_INTS;
-      for (let i = 0; i < n; i += REPORT_INTS) {
-        const start = e[i];
-        const nl = e[i + 1];
-        const index = lines + e[i + 2];
-        if (index > next) this.bulkLines(region, nextAt, start, index - next, baseLine + next, baseOffset);
-        if (e[i + 3] === SCAN_COUNTED_START) {
-          // A run of records that cannot yield events: each further start closes the record before.
-          this.countedStart();
-          const last = lines + e[i + 6];
-          this.stats.records += e[i + 4];
-          this.stats.recordLines += last - index;
-          next = last + 1;
-          nextAt = e[i + 5] + 1;
-          continue;
-        }
-        next = index + 1;
-        nextAt = nl + 1;
-        this.lineNo = baseLine + index + 1;
-        this.lineOffset = baseOffset + start;
-        // The kernel's verdicts on these two are the byte matcher's: no need to match them again.
-        const code = e[i + 3];
-        if (code === SCAN_LOGGER_START) {
-          this.onStartLine(region, start, lineContentEnd(region, start, nl, max), 0, e[i + 4], e[i + 6], e[i + 7]);
-          continue;
-        }
-        if (code === SCAN_MAYBE_FOREIGN) {
-          this.onOtherLine(region, start, lineContentEnd(region, start, nl, max), 0, undefined);
-          continue;
-        }
-        let flags = 0;
-        if (nl - start > max) {
-          flags = LINE_TRUNCATED;
-          truncated++;
-        }
-        this.onBytesLine(region, start, lineContentEnd(region, start, nl, max), flags);
-      }
-      lines += r.lines;
+      this.walkReports(region, walk, r.entries, r.count);
+      walk.lines += r.lines;
       if (r.resume >= region.length) break;
       r = kernel.scan(r.resume, max); // the reports filled up: go on from where it stopped
     }
-    if (lines > next) this.bulkLines(region, nextAt, region.length, lines - next, baseLine + next, baseOffset);
-    this.framer.advance(region.length, lines, truncated);
+    this.endWalk(region, walk);
+  }
+
+  /**
+   * A region of whole lines of valid UTF-8 that the scan thread has already scanned with this
+   * parser's `scanSetup`: what `push` does with it, without scanning it again.
+   * Anything else (a region whose bytes are not UTF-8 is not scanned) goes to `push`.
+   */
+  pushScanned(region: Buffer, scan: WholeScan | undefined): void {
+    if (scan === undefined || this.kernel === undefined || this.mode !== Mode.Bytes || this.framer.holding) {
+      this.push(region);
+      return;
+    }
+    const walk = this.beginWalk();
+    this.walkReports(region, walk, scan.entries, scan.count);
+    walk.lines = scan.lines;
+    this.endWalk(region, walk);
+    this.syncFramerStats();
+  }
+
+  private beginWalk(): RegionWalk {
+    return { baseLine: this.framer.stats.lines, baseOffset: this.framer.stats.bytes, lines: 0, next: 0, nextAt: 0, truncated: 0 };
+  }
+
+  /** The reports of one kernel call (line indexes from `walk.lines`), and the unreported lines before each. */
+  private walkReports(region: Buffer, walk: RegionWalk, e: Int32Array, count: number): void {
+    const max = this.framer.maxLineBytes;
+    const { baseLine, baseOffset, lines } = walk;
+    let { next, nextAt } = walk;
+    const n = count * REPORT_INTS;
+    for (let i = 0; i < n; i += REPORT_INTS) {
+      const start = e[i];
+      const nl = e[i + 1];
+      const index = lines + e[i + 2];
+      if (index > next) this.bulkLines(region, nextAt, start, index - next, baseLine + next, baseOffset);
+      if (e[i + 3] === SCAN_COUNTED_START) {
+        // A run of records that cannot yield events: each further start closes the record before.
+        this.countedStart();
+        const last = lines + e[i + 6];
+        this.stats.records += e[i + 4];
+        this.stats.recordLines += last - index;
+        next = last + 1;
+        nextAt = e[i + 5] + 1;
+        continue;
+      }
+      next = index + 1;
+      nextAt = nl + 1;
+      this.lineNo = baseLine + index + 1;
+      this.lineOffset = baseOffset + start;
+      // The kernel's verdicts on these two are the byte matcher's: no need to match them again.
+      const code = e[i + 3];
+      if (code === SCAN_LOGGER_START) {
+        this.onStartLine(region, start, lineContentEnd(region, start, nl, max), 0, e[i + 4], e[i + 6], e[i + 7]);
+        continue;
+      }
+      if (code === SCAN_MAYBE_FOREIGN) {
+        this.onOtherLine(region, start, lineContentEnd(region, start, nl, max), 0, undefined);
+        continue;
+      }
+      let flags = 0;
+      if (nl - start > max) {
+        flags = LINE_TRUNCATED;
+        walk.truncated++;
+      }
+      this.onBytesLine(region, start, lineContentEnd(region, start, nl, max), flags);
+    }
+    walk.next = next;
+    walk.nextAt = nextAt;
+  }
+
+  /** The unreported lines after the last report, and the framer's accounting of the region. */
+  private endWalk(region: Buffer, walk: RegionWalk): void {
+    const { lines, next } = walk;
+    if (lines > next) this.bulkLines(region, walk.nextAt, region.length, lines - next, walk.baseLine + next, walk.baseOffset);
+    this.framer.advance(region.length, lines, walk.truncated);
   }
 
   /**

@@ -9,7 +9,7 @@
 // Without WebAssembly SIMD callers keep the per-line path, which gives the same results.
 
 import type { StartSignature } from './cluster-prefilter.js';
-import { LINE_SCAN_WASM } from './line-scan-wasm.js';
+import { LINE_SCAN_SHARED_WASM, LINE_SCAN_WASM } from './line-scan-wasm.js';
 
 /** What the kernel is told about the decided format: built once per input (see line-scan.wat). */
 export interface ScanPlan {
@@ -50,6 +50,18 @@ export interface ScanResult {
   /** Lines finished by this call. */
   lines: number;
   /** The call saw no byte >= 0x80 (its lines are ASCII, so valid UTF-8). */
+  ascii: boolean;
+}
+
+/**
+ * A whole region's reports (`LineScanKernel.scanAll`): `count` reports of REPORT_INTS in `entries`,
+ * line indexes counted from the region's first line, and the region's line count.
+ */
+export interface WholeScan {
+  entries: Int32Array;
+  count: number;
+  lines: number;
+  /** The region is ASCII (so valid UTF-8); when false it may still be UTF-8. */
   ascii: boolean;
 }
 
@@ -174,31 +186,42 @@ export class LineScanKernel {
     this.result = { entries: new Int32Array(this.k.memory.buffer, OUT_AT, OUT_CAP * REPORT_INTS), count: 0, resume: 0, lines: 0, ascii: false };
   }
 
-  /** A kernel for `plan`, or undefined where WebAssembly SIMD is not available. */
-  static create(plan: ScanPlan): LineScanKernel | undefined {
-    if (compiled === null) {
+  /**
+   * A kernel for `plan`, or undefined where WebAssembly SIMD is not available. `shared`: its memory
+   * is a SharedArrayBuffer (the scan thread's, which the main thread reads chunks from in place).
+   */
+  static create(plan: ScanPlan, shared = false): LineScanKernel | undefined {
+    const variant = shared ? 1 : 0;
+    if (compiled[variant] === null) {
       try {
         const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-        compiled = { wasm, module: new wasm.Module(Buffer.from(LINE_SCAN_WASM, 'base64')) };
+        compiled[variant] = { wasm, module: new wasm.Module(Buffer.from(shared ? LINE_SCAN_SHARED_WASM : LINE_SCAN_WASM, 'base64')) };
       } catch {
-        compiled = undefined; // no WebAssembly, or no SIMD: the per-line path stays
+        compiled[variant] = undefined; // no WebAssembly, or no SIMD: the per-line path stays
       }
     }
-    if (!compiled) return undefined;
-    return new LineScanKernel(new compiled.wasm.Instance(compiled.module, {}).exports, plan);
+    const c = compiled[variant];
+    if (!c) return undefined;
+    return new LineScanKernel(new c.wasm.Instance(c.module, {}).exports, plan);
   }
 
   /**
    * `size` bytes of the kernel's memory to read input into and then `push`: scanned in place. Two
-   * slots (0 and 1), so that the next chunk can be read while this one is scanned; a region copied
-   * by `load` (at most COPY_AREA bytes) lands before both. The first call makes room for both
-   * slots, so as long as `size` stays the same, neither this nor `load` grows the memory (which
-   * would detach the slot a read is under way into). Valid until the next call for the same slot.
+   * slots (0 and 1) or more, so that the next chunk can be read while this one is scanned; a region
+   * copied by `load` (at most COPY_AREA bytes) lands before them. The first call makes room for
+   * slots 0 and 1 (and up to `slot`), so as long as `size` stays the same, neither this nor `load`
+   * grows the memory (which would detach the slot a read is under way into). Valid until the next
+   * call for the same slot.
    */
-  readBuffer(size: number, slot: 0 | 1 = 0): Buffer {
+  readBuffer(size: number, slot = 0): Buffer {
     const stride = align(size + SLACK, 64);
-    this.grow(SLOTS_AT + 2 * stride);
+    this.grow(SLOTS_AT + Math.max(2, slot + 1) * stride);
     return Buffer.from(this.k.memory.buffer, SLOTS_AT + slot * stride, size);
+  }
+
+  /** The kernel's memory (a SharedArrayBuffer for a `shared` kernel); a new one after it grows. */
+  get memory(): ArrayBufferLike {
+    return this.k.memory.buffer;
   }
 
   /** Size of the kernel's memory (it grows, never shrinks). */
@@ -253,6 +276,38 @@ export class LineScanKernel {
     return r;
   }
 
+  /**
+   * Every report of the loaded region in one array of its own (the scan thread sends it away):
+   * as `scan` gives them, but line indexes count from the region's first line, not the call's.
+   */
+  scanAll(maxLine: number): WholeScan {
+    let entries = new Int32Array(64 * REPORT_INTS);
+    let count = 0;
+    let lines = 0;
+    let ascii = true;
+    let r = this.scan(0, maxLine);
+    for (;;) {
+      const n = r.count * REPORT_INTS;
+      if ((count + r.count) * REPORT_INTS > entries.length) {
+        const more = new Int32Array(Math.max(entries.length * 2, (count + r.count) * REPORT_INTS));
+        more.set(entries.subarray(0, count * REPORT_INTS));
+        entries = more;
+      }
+      const at = count * REPORT_INTS;
+      entries.set(r.entries.subarray(0, n), at);
+      for (let i = at; i < at + n; i += REPORT_INTS) {
+        entries[i + 2] += lines;
+        if (entries[i + 3] !== SCAN_LOGGER_START) entries[i + 6] += lines; // the run's last line; +6 is an offset for code 3
+      }
+      count += r.count;
+      lines += r.lines;
+      ascii &&= r.ascii;
+      if (r.resume >= this.regionLength) break;
+      r = this.scan(r.resume, maxLine);
+    }
+    return { entries, count, lines, ascii };
+  }
+
   private grow(bytes: number): void {
     const memory = this.k.memory;
     if (bytes <= memory.buffer.byteLength) return;
@@ -260,4 +315,5 @@ export class LineScanKernel {
   }
 }
 
-let compiled: { wasm: WasmApi; module: object } | undefined | null = null;
+/** The compiled module, own memory [0] and shared [1]: null until first asked for, undefined where it cannot load. */
+const compiled: Array<{ wasm: WasmApi; module: object } | undefined | null> = [null, null];

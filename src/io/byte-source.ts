@@ -18,6 +18,11 @@ export interface ByteSource {
    * which saves a fresh 1 MiB allocation, its page faults and its garbage collection per chunk.
    */
   chunks(opts?: ChunkOptions): AsyncIterable<Buffer>;
+  /**
+   * A plain file's handle: with `keepOpen`, ending the chunks early leaves it open for a reader
+   * that goes on from where they stopped (the scan thread), which then closes it.
+   */
+  readonly handle?: FileHandle;
 }
 
 export interface ChunkOptions {
@@ -29,6 +34,8 @@ export interface ChunkOptions {
    * Two slots alternate: a chunk is read into one while the chunk in the other is parsed.
    */
   into?: (size: number, slot: 0 | 1) => Buffer | undefined;
+  /** Asked when the chunks end early: true leaves a plain file's `handle` open (see ByteSource). */
+  keepOpen?: () => boolean;
 }
 
 /** How long a FIFO without a writer is waited for before it is reported unreadable. */
@@ -137,6 +144,7 @@ export function fileSource(handle: FileHandle, path: string, size: number): Byte
   return {
     gzip: false,
     size,
+    handle,
     async *chunks(opts = {}) {
       const own: Array<Buffer | undefined> = [];
       const bufferFor = (slot: 0 | 1): Buffer => {
@@ -169,7 +177,7 @@ export function fileSource(handle: FileHandle, path: string, size: number): Byte
       } finally {
         // Stopped early: the read under way must not fail unheard, nor land after the close.
         await reading?.catch(() => {});
-        await handle.close().catch(() => {});
+        if (!opts.keepOpen?.()) await handle.close().catch(() => {});
       }
     },
   };

@@ -45,6 +45,12 @@ export interface ReadOptions {
    * (default true; env CATALINA_LENS_LINE_SCAN=0 turns the default off). Results are the same.
    */
   lineScan?: boolean;
+  /**
+   * Read and line-scan large plain files (32 MiB and more) on a second thread once the fast path
+   * scans them, so that this thread only handles the lines that matter (default: on with two or
+   * more cores; env CATALINA_LENS_SCAN_THREAD=0 turns the default off). Results are the same.
+   */
+  scanThread?: boolean;
   /** The stream read for the path '-'; default process.stdin. */
   stdin?: NodeJS.ReadableStream;
   /**
@@ -71,6 +77,7 @@ export function validateReadOptions(opts: ReadOptions, now = Date.now()): Normal
   if (opts.encoding !== undefined) resolveEncoding(opts.encoding);
   if (opts.fastPath !== undefined && typeof opts.fastPath !== 'boolean') throw invalid('fastPath', 'must be true or false', opts.fastPath);
   if (opts.lineScan !== undefined && typeof opts.lineScan !== 'boolean') throw invalid('lineScan', 'must be true or false', opts.lineScan);
+  if (opts.scanThread !== undefined && typeof opts.scanThread !== 'boolean') throw invalid('scanThread', 'must be true or false', opts.scanThread);
   if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function') throw invalid('onProgress', 'must be a function', typeof opts.onProgress);
   if (opts.nodes !== undefined && (typeof opts.nodes !== 'object' || opts.nodes === null)) {
     throw invalid('nodes', 'must be an object of NAME: PATH', opts.nodes);

@@ -8,8 +8,9 @@ import type { Readable } from 'node:stream';
 import type { LensError } from '../core/errors.js';
 import { InputParser, type InputParserOptions } from '../core/input-parser.js';
 import type { ClusterEvent, InputStats } from '../core/types.js';
-import { openByteSource, unreadable } from '../io/byte-source.js';
+import { openByteSource, unreadable, type ByteSource } from '../io/byte-source.js';
 import type { InputFile } from '../io/inputs.js';
+import { openScan, SCAN_THREAD_MIN_BYTES, scanThreadDefault, scanThreadReady, type ScanStream } from './scan-thread.js';
 
 export interface ParsedFile {
   input: InputFile;
@@ -22,7 +23,16 @@ export interface ParsedFile {
   error?: LensError;
 }
 
-export type ParseFileOptions = Omit<InputParserOptions, 'file' | 'node'> & { stdin?: Readable };
+export type ParseFileOptions = Omit<InputParserOptions, 'file' | 'node'> & {
+  stdin?: Readable;
+  /**
+   * Scan large plain files on a second thread once the fast path's kernel is in use (scan-thread.ts;
+   * default scanThreadDefault()). Results are the same either way.
+   */
+  scanThread?: boolean;
+  /** Files with fewer bytes than this are not handed to the scan thread (default SCAN_THREAD_MIN_BYTES; tests set less). */
+  scanThreadMinBytes?: number;
+};
 
 /** Source of a file's events in batches: what the merge pulls from, in-process or in a worker. */
 export interface EventReader {
@@ -39,7 +49,13 @@ export interface EventReader {
 export class FileEventReader implements EventReader {
   private readonly parser: InputParser;
   private pending: ClusterEvent[] = [];
+  private source: ByteSource | undefined;
   private chunks: AsyncIterator<Buffer> | undefined;
+  /** The rest of the file, from the scan thread (once handed over). */
+  private scan: ScanStream | undefined;
+  private handingOver = false;
+  /** A large plain file, and the scan thread allowed. */
+  private mayScanAhead = false;
   private ended = false;
   private gzip = false;
   private size = 0;
@@ -64,6 +80,15 @@ export class FileEventReader implements EventReader {
     return this.parser.stats;
   }
 
+  /** True once the rest of the file comes from the scan thread. */
+  get onScanThread(): boolean {
+    return this.scan !== undefined;
+  }
+
+  private get scanMinBytes(): number {
+    return this.opts.scanThreadMinBytes ?? SCAN_THREAD_MIN_BYTES;
+  }
+
   async next(): Promise<ClusterEvent[] | undefined> {
     while (this.pending.length < this.minBatch && !this.ended) await this.step();
     if (this.pending.length === 0) return undefined;
@@ -74,13 +99,20 @@ export class FileEventReader implements EventReader {
 
   private async step(): Promise<void> {
     try {
+      if (this.scan) {
+        await this.stepScanned(this.scan);
+        return;
+      }
       if (!this.chunks) {
-        const source = await openByteSource(this.input.path, this.opts.stdin);
+        const source = (this.source = await openByteSource(this.input.path, this.opts.stdin));
         this.gzip = source.gzip;
         this.size = source.size ?? 0;
         // The parser copies what it keeps of a chunk, so the read buffer can be reused; once it scans
         // with its kernel, it lends the kernel's memory to read into.
-        this.chunks = source.chunks({ reuse: true, into: (size, slot) => this.parser.readBuffer(size, slot) })[Symbol.asyncIterator]();
+        const into = (size: number, slot: 0 | 1) => this.parser.readBuffer(size, slot);
+        this.chunks = source.chunks({ reuse: true, into, keepOpen: () => this.handingOver })[Symbol.asyncIterator]();
+        this.mayScanAhead = source.handle !== undefined && this.size >= this.scanMinBytes && (this.opts.scanThread ?? scanThreadDefault());
+        if (this.mayScanAhead) scanThreadReady(); // starts it loading
       }
       const r = await this.chunks.next();
       if (this.ended) {
@@ -97,11 +129,39 @@ export class FileEventReader implements EventReader {
       if (!this.gzip) {
         this.bytesRead += r.value.length;
         this.onBytes?.(this.bytesRead);
+        await this.maybeHandOver();
       }
     } catch (err) {
       this.error = err instanceof Error && 'code' in err && (err as LensError).name === 'LensError' ? (err as LensError) : unreadable(this.input.path, err);
       this.finish();
     }
+  }
+
+  /**
+   * Once the parser scans with its kernel, the rest of a large plain file goes to the scan thread:
+   * the reads here stop (the one under way lands), and the thread reads on from the same offset.
+   */
+  private async maybeHandOver(): Promise<void> {
+    if (!this.mayScanAhead) return;
+    const setup = this.parser.scanSetup;
+    const handle = this.source!.handle!;
+    if (!setup || this.size - this.bytesRead < this.scanMinBytes / 2 || !scanThreadReady()) return;
+    this.handingOver = true;
+    await this.chunks!.return?.();
+    this.scan = openScan(handle, this.bytesRead, setup.plan, setup.maxLineBytes, setup.holdingPartial);
+  }
+
+  private async stepScanned(scan: ScanStream): Promise<void> {
+    const chunk = await scan.next();
+    if (this.ended) return; // closed meanwhile
+    if (!chunk) {
+      this.finish();
+      return;
+    }
+    this.parser.pushScanned(chunk.bytes, chunk.scan);
+    scan.release(chunk);
+    this.bytesRead += chunk.bytes.length;
+    this.onBytes?.(this.bytesRead);
   }
 
   private finish(): void {
@@ -112,8 +172,9 @@ export class FileEventReader implements EventReader {
 
   async close(): Promise<void> {
     this.ended = true;
+    if (this.scan) await this.scan.close();
     // Ends the byte source's generator, whose `finally` closes the file (after a read under way).
-    await this.chunks?.return?.();
+    else await this.chunks?.return?.();
   }
 }
 

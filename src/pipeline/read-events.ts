@@ -12,6 +12,7 @@ import { expandInputs, type InputFile } from '../io/inputs.js';
 import { AheadReader, FileEventReader, type EventReader, type ParsedFile } from './parse-file.js';
 import { onBytePath } from './byte-path.js';
 import { sizeOf, WorkerPool, workerCount } from './parallel.js';
+import { SCAN_THREAD_MIN_BYTES, scanThreadDefault, scanThreadReady } from './scan-thread.js';
 import { chooseCopy, CopySummary, type NodeFiles } from './select-files.js';
 import { parserOptions, validateReadOptions, type ReadOptions } from './options.js';
 
@@ -87,9 +88,12 @@ export async function streamEvents(
   if (opts.node && list.length === 1) nodeArgs[opts.node] = list[0];
   // An argument that names nothing is reported in `errors`; the other arguments are still read.
   const { inputs, errors: notFound } = await expandInputs(list, { nodes: nodeArgs });
-  const grammars = opts.grammarSet ?? loadGrammarsSync(opts.grammars ?? []);
-  const parseOpts = { ...parserOptions(opts, grammars), stdin: opts.stdin as Readable | undefined };
   const sizes = await Promise.all(inputs.map((i) => (i.path === '-' ? 0 : sizeOf(i.path))));
+  const scanThread = opts.scanThread ?? scanThreadDefault();
+  // The scan thread takes ~60 ms to load (more while this thread is busy): start it now.
+  if (scanThread && sizes.some((size, i) => size >= SCAN_THREAD_MIN_BYTES && !inputs[i].path.endsWith('.gz'))) scanThreadReady();
+  const grammars = opts.grammarSet ?? loadGrammarsSync(opts.grammars ?? []);
+  const parseOpts = { ...parserOptions(opts, grammars), stdin: opts.stdin as Readable | undefined, scanThread };
   const totalBytes = sizes.reduce((a, b) => a + b, 0);
   const readBytes = inputs.map(() => 0);
   let readTotal = 0;
@@ -130,7 +134,8 @@ export async function streamEvents(
       for (const i of u) assigned[i] = w;
     }
     const { formats: _f, events: _e, stdin: _s, ...rest } = parseOpts;
-    pool = new WorkerPool(workers, { ...rest, grammars: opts.grammars ?? [] }, onBytes);
+    // A parse worker reads its files itself: the scan thread serves this thread.
+    pool = new WorkerPool(workers, { ...rest, scanThread: false, grammars: opts.grammars ?? [] }, onBytes);
   }
   const inProcess = (i: number): FileEventReader => new FileEventReader(inputs[i], parseOpts, 1, (b) => onBytes(inputs[i], b));
   /** Readers not read to their end: closed if the merge stops early (its consumer gave up). */

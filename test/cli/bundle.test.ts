@@ -3,10 +3,12 @@
 // its parse worker, and leave the dashboard (ink, react) out of every other command's start-up.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { describe, expect, test } from 'vitest';
+import { CORPUS, PUBLIC } from '../helpers/corpus.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'dist/cli/main.js');
@@ -73,4 +75,32 @@ describe('the bundled CLI', () => {
     expect(worker.code, worker.stderr).toBe(0);
     expect(worker.stdout).toBe(inProcess.stdout);
   });
+
+  test('loads its scan thread (dist/cli/scan-worker.js), which reads a large file with the same result', async () => {
+    const worker = new Worker(join(ROOT, 'dist/cli/scan-worker.js'));
+    try {
+      const first = await new Promise<{ kind: string }>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+      expect(first.kind).toBe('ready');
+    } finally {
+      await worker.terminate();
+    }
+    // ~40 MiB of real logs (a noisy Tomcat 8.0 day and a cluster node's log, repeated): over the
+    // 32 MiB from which a file is handed to the scan thread.
+    const dir = mkdtempSync(join(tmpdir(), 'catalina-lens-scan-cli-'));
+    try {
+      const block = Buffer.concat([readFileSync(join(PUBLIC, 'isaiasa-tomcat8.0.33-tomcat0-catalina.2019-05-21.log')), readFileSync(join(CORPUS, 'flapping/tomcat2/catalina.2026-11-26.log'))]);
+      const file = join(dir, 'catalina.out');
+      writeFileSync(file, Buffer.concat(Array.from({ length: Math.ceil((40 << 20) / block.length) }, () => block)));
+      const oneThread = run(['analyze', '--json', file], { CATALINA_LENS_SCAN_THREAD: '0' });
+      const scanned = run(['analyze', '--json', file]);
+      expect(scanned.code, scanned.stderr).toBe(0);
+      expect(JSON.parse(scanned.stdout).counts.events['member-added']).toBeGreaterThan(100);
+      expect(scanned.stdout).toBe(oneThread.stdout);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

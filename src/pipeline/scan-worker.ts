@@ -1,0 +1,136 @@
+// The scan thread (scan-thread.ts says why and when): reads each file it is given from where the
+// main thread stopped, in 1 MiB chunks, and scans every chunk's whole lines with a line-scan kernel
+// built from the parser's own plan. The kernel's memory is shared: a file's chunks are read into
+// `depth` slots of it, and the main thread walks the kernel's reports over the bytes where they
+// were read, then gives the slot back. No chunk is copied, and memory is bounded by files × depth
+// slots, however far ahead this thread could read.
+
+import { isUtf8 } from 'node:buffer';
+import { readSync } from 'node:fs';
+import { parentPort } from 'node:worker_threads';
+import { LineScanKernel, REPORT_INTS, type WholeScan } from '../core/line-scan.js';
+import { NEWLINE } from '../core/line-framer.js';
+import type { ScanReply, ScanRequest } from './scan-thread.js';
+
+/** Bytes read at a time, as the main thread's reads. */
+export const SCAN_CHUNK_BYTES = 1024 * 1024;
+
+interface FileScan {
+  readonly fd: number;
+  readonly kernel: LineScanKernel;
+  readonly maxLine: number;
+  /** Where the next read starts. */
+  pos: number;
+  /** The main thread holds a partial line: the next bytes up to a newline go back unscanned. */
+  carry: boolean;
+  /** Slots of the kernel's memory the main thread is not reading: the next chunks are read into them. */
+  readonly free: number[];
+}
+
+const files = new Map<number, FileScan>();
+let turn: number[] = [];
+let scheduled = false;
+
+function post(msg: ScanReply, transfer: ArrayBuffer[] = []): void {
+  parentPort!.postMessage(msg, transfer);
+}
+
+function open(req: Extract<ScanRequest, { kind: 'open' }>): void {
+  const kernel = LineScanKernel.create({ signatureLength: req.signatureLength, tables: req.tables }, true);
+  if (!kernel) {
+    post({ kind: 'error', id: req.id, message: 'WebAssembly SIMD is not available in the scan thread' });
+    return;
+  }
+  const free = Array.from({ length: req.depth }, (_, slot) => slot);
+  // All slots now: the memory does not grow later, so the buffer the main thread gets stays whole.
+  const slots = free.map((slot) => kernel.readBuffer(SCAN_CHUNK_BYTES, slot));
+  post({ kind: 'memory', id: req.id, memory: kernel.memory as SharedArrayBuffer, offsets: slots.map((b) => b.byteOffset) });
+  files.set(req.id, { fd: req.fd, kernel, maxLine: req.maxLine, pos: req.position, carry: req.carry, free });
+  schedule();
+}
+
+function schedule(): void {
+  if (scheduled) return;
+  scheduled = true;
+  setImmediate(step);
+}
+
+/** One chunk of the next file (in turn) that has credit; then lets messages in before the next. */
+function step(): void {
+  scheduled = false;
+  if (turn.length === 0) turn = [...files.keys()];
+  while (turn.length > 0) {
+    const id = turn.shift()!;
+    const f = files.get(id);
+    if (f === undefined || f.free.length === 0) continue;
+    sendChunk(id, f);
+    schedule();
+    return;
+  }
+  for (const f of files.values()) if (f.free.length > 0) return schedule();
+}
+
+function sendChunk(id: number, f: FileScan): void {
+  const slot = f.free.pop()!;
+  const buf = f.kernel.readBuffer(SCAN_CHUNK_BYTES, slot);
+  let n: number;
+  try {
+    n = readSync(f.fd, buf, 0, SCAN_CHUNK_BYTES, f.pos);
+  } catch (err) {
+    files.delete(id);
+    const e = err as NodeJS.ErrnoException;
+    post({ kind: 'error', id, message: e.message, code: e.code });
+    return;
+  }
+  if (n === 0) {
+    files.delete(id);
+    post({ kind: 'end', id });
+    return;
+  }
+  const data = buf.subarray(0, n);
+  let length: number;
+  let scan: WholeScan | undefined;
+  if (f.carry) {
+    // The rest of the main thread's partial line: its own chunk, which the framer finishes.
+    const nl = data.indexOf(NEWLINE);
+    length = nl < 0 ? n : nl + 1;
+    f.carry = nl < 0;
+  } else {
+    const last = data.lastIndexOf(NEWLINE);
+    if (last < 0) {
+      length = n; // no line ends here: the framer holds it
+      f.carry = true;
+    } else {
+      length = last + 1; // whole lines; the next read starts at the line after them
+      const region = data.subarray(0, length);
+      f.kernel.load(region);
+      scan = f.kernel.scanAll(f.maxLine);
+      // Not UTF-8: the main thread takes the region as the kernel's parser always does (split and framed).
+      if (!scan.ascii && !isUtf8(region)) scan = undefined;
+    }
+  }
+  f.pos += length;
+  if (scan) {
+    const entries = scan.entries.slice(0, scan.count * REPORT_INTS);
+    post({ kind: 'chunk', id, slot, length, entries, count: scan.count, lines: scan.lines }, [entries.buffer]);
+  } else post({ kind: 'chunk', id, slot, length });
+}
+
+parentPort!.on('message', (req: ScanRequest) => {
+  try {
+    if (req.kind === 'open') open(req);
+    else if (req.kind === 'credit') {
+      const f = files.get(req.id);
+      if (!f) return;
+      f.free.push(req.slot);
+      schedule();
+    } else {
+      files.delete(req.id);
+      post({ kind: 'closed', id: req.id });
+    }
+  } catch (err) {
+    post({ kind: 'error', id: req.id, message: err instanceof Error ? err.message : String(err) });
+  }
+});
+
+post({ kind: 'ready', id: -1 });
