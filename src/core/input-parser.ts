@@ -296,7 +296,8 @@ export class InputParser {
     this.mode = Mode.Bytes;
     const foreign = this.assembler.foreignHeads;
     if (matcher.signature && foreign && (this.opts.lineScan ?? lineScanDefault())) {
-      const plan = createScanPlan(matcher.signature, foreign, this.loggers!.names);
+      const prefixes = this.opts.events.flatMap((g) => g.templates.map((t) => t.prefix));
+      const plan = createScanPlan(matcher.signature, foreign, this.loggers!.names, prefixes);
       if (plan) this.kernel = LineScanKernel.create(plan);
       if (this.kernel) this.plan = plan;
     }

@@ -95,7 +95,11 @@ const WORD_OFFSET = SIG_SPAN_OFFSET + 128;
 const MAX_WORDS = 64;
 const CLASS_OFFSET = WORD_OFFSET + 8 + MAX_WORDS * 4;
 const PAIR_OFFSET = CLASS_OFFSET + 256;
-const TABLES_SIZE = PAIR_OFFSET + 256 * 32;
+const MESSAGE_FIRST_OFFSET = PAIR_OFFSET + 256 * 32;
+const MESSAGE_KEYS_OFFSET = MESSAGE_FIRST_OFFSET + 256;
+/** Slots of the message key table (a power of two: the kernel's hash keeps 10 bits). */
+const MESSAGE_KEY_SLOTS = 1024;
+const TABLES_SIZE = MESSAGE_KEYS_OFFSET + MESSAGE_KEY_SLOTS * 4;
 const MAX_SIGNATURE = 128;
 const OUT_AT = align(TABLES_AT + TABLES_SIZE, 16);
 /** Reports per call: 4 Ki of 32 bytes. */
@@ -126,12 +130,19 @@ function align(n: number, to: number): number {
 }
 
 /**
- * The plan for a format's start signature, the bytes that may begin a foreign record and the
- * lifecycle loggers' simple names; undefined when the kernel cannot follow the signature (over 128
+ * The plan for a format's start signature, the bytes that may begin a foreign record, the
+ * lifecycle loggers' simple names and the event templates' literal prefixes (a lifecycle logger's
+ * record whose message begins with none of them is only counted; without them, every lifecycle
+ * logger's record is reported); undefined when the kernel cannot follow the signature (over 128
  * bytes, a range holding the newline, which the kernel relies on to stop at a short line's end, or
  * words it cannot list).
  */
-export function createScanPlan(sig: StartSignature, foreign: ForeignStarts, lifecycleNames: readonly Uint8Array[]): ScanPlan | undefined {
+export function createScanPlan(
+  sig: StartSignature,
+  foreign: ForeignStarts,
+  lifecycleNames: readonly Uint8Array[],
+  messagePrefixes?: readonly string[],
+): ScanPlan | undefined {
   const { ranges, wordAt, words } = sig;
   const length = ranges.length / 2;
   if (length < 1 || ranges.length % 2 !== 0 || length > MAX_SIGNATURE) return undefined;
@@ -162,7 +173,34 @@ export function createScanPlan(sig: StartSignature, foreign: ForeignStarts, life
   words.forEach((w, k) => tables.set(w, WORD_OFFSET + 8 + k * 4));
   tables.set(BYTE_CLASSES, CLASS_OFFSET);
   tables.set(foreign.secondBytes, PAIR_OFFSET);
+  setMessageKeys(tables, view, messagePrefixes);
   return { signatureLength: length, tables };
+}
+
+/**
+ * The kernel's message tables (line-scan.wat, $messageMay): the first three characters of each
+ * prefix that are printable ASCII as a key; the first byte of a shorter prefix as one that always
+ * goes to JavaScript. A key of another kind needs a message whose first three bytes are not three
+ * printable ASCII bytes, which the kernel reports anyway. No prefixes, an empty one, or more keys
+ * than half the slots: every message goes to JavaScript (the recogniser's mayMatch decides).
+ */
+function setMessageKeys(tables: Uint8Array, view: DataView, prefixes: readonly string[] | undefined): void {
+  const keys = new Set<number>();
+  let askAll = prefixes === undefined;
+  for (const prefix of prefixes ?? []) {
+    if (prefix.length === 0) askAll = true;
+    else if (prefix.length < 3) tables[MESSAGE_FIRST_OFFSET + Buffer.from(prefix)[0]] = 1;
+    else if (/^[\x21-\x7e]{3}/.test(prefix)) keys.add(prefix.charCodeAt(0) | (prefix.charCodeAt(1) << 8) | (prefix.charCodeAt(2) << 16));
+  }
+  if (askAll || keys.size > MESSAGE_KEY_SLOTS / 2) {
+    tables.fill(1, MESSAGE_FIRST_OFFSET, MESSAGE_FIRST_OFFSET + 256);
+    return;
+  }
+  for (const key of keys) {
+    let h = Math.imul(key, 0x9e3779b1) >>> 22;
+    while (view.getUint32(MESSAGE_KEYS_OFFSET + h * 4, true) !== 0) h = (h + 1) & (MESSAGE_KEY_SLOTS - 1);
+    view.setUint32(MESSAGE_KEYS_OFFSET + h * 4, key, true);
+  }
 }
 
 /**

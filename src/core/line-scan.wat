@@ -16,7 +16,9 @@
 ;; TIME: each byte within the signature's range, and the month word one of the listed words.
 ;; The logger test is a superset of the exact one: a cluster logger begins with `o` and holds `c.`
 ;; or `a.` followed by `h` or `t` (o(rg)?.a(pache)?.c(atalina)?.(ha|tribes|t|h.x).); a lifecycle
-;; logger's simple name has its (length, first byte) marked in the names table.
+;; logger's simple name has its (length, first byte) marked in the names table, and its record is
+;; reported only when its message may begin with a template's literal prefix (its first three
+;; bytes are a listed key, or not three printable ASCII bytes): the recogniser's mayMatch, coarser.
 ;;
 ;; Consecutive code-1 lines (with only unreported lines between them) make one report: a run.
 ;;
@@ -36,6 +38,10 @@
 ;;           dot, 4 a bracket, 5 a lead byte of a non-ASCII \s character
 ;;   +17416  second bytes (256 rows of 32 bytes): bit (b & 7) of byte (first * 32 + (b >> 3)) is 1
 ;;           when another format's start may begin with the bytes first, b
+;;   +25608  message first bytes (256): 1 when a lifecycle logger's message starting with this byte
+;;           goes to JavaScript whatever follows (a template's literal prefix is that short)
+;;   +25864  message keys (1024 i32): the first three bytes of the templates' literal prefixes
+;;           (printable ASCII), little-endian, hashed (see $messageMay), 0 for an empty slot
 ;; Newlines (32 bytes a turn), the signature, `]` and the logger word's end are found 16 bytes at a time (SIMD
 ;; compares and bitmasks); the rest is inline scalar code (the V8 of Node 20 does not inline
 ;; WebAssembly calls, so nothing runs per byte through a call).
@@ -78,37 +84,69 @@
       (br_if $next (i32.lt_u (local.get $list) (local.get $count))))
     (i32.const 0))
 
-;; 3 when the logger at [$q, $le) may be a cluster or lifecycle logger, else 1. $simple is
-  ;; where its simple name begins (after its last dot).
-  (func $interest (param $q i32) (param $le i32) (param $simple i32) (param $tbl i32) (result i32)
+;; 3 when the logger at [$q, $le) may be a cluster logger, or may be a lifecycle logger whose
+  ;; message at [$m, $e) may match a template, else 1. $simple is where its simple name begins
+  ;; (after its last dot).
+  (func $interest (param $q i32) (param $le i32) (param $simple i32) (param $m i32) (param $e i32) (param $tbl i32) (result i32)
     (local $len i32) (local $i i32)
+    (if (call $clusterLike (local.get $q)) (then (return (i32.const 3))))
     ;; lifecycle: the simple name's (length, first byte)
     (local.set $len (i32.sub (local.get $le) (local.get $simple)))
     (if (i32.gt_u (local.get $len) (i32.const 63)) (then (local.set $len (i32.const 63))))
     (if (i32.load8_u offset=256 (i32.add (i32.add (local.get $tbl) (i32.shl (local.get $len) (i32.const 8)))
                                          (i32.load8_u (local.get $simple))))
-      (then (return (i32.const 3))))
-    ;; cluster: o(rg)?.a(pache)?.c(atalina)?. then h or t
+      (then (return (call $messageMay (local.get $m) (local.get $e) (local.get $tbl)))))
+    (i32.const 1))
+
+  ;; 1 when the logger at $q may be a cluster logger: o(rg)?.a(pache)?.c(atalina)?. then h or t
+  (func $clusterLike (param $q i32) (result i32)
+    (local $i i32) (local $b i32)
     (local.set $i (local.get $q))
-    (if (i32.ne (i32.load8_u (local.get $i)) (i32.const 0x6f)) (then (return (i32.const 1)))) ;; o
+    (if (i32.ne (i32.load8_u (local.get $i)) (i32.const 0x6f)) (then (return (i32.const 0)))) ;; o
     (local.set $i (i32.add (local.get $i) (i32.const 1)))
     (if (i32.eq (i32.load16_u (local.get $i)) (i32.const 0x6772)) ;; rg
       (then (local.set $i (i32.add (local.get $i) (i32.const 2)))))
-    (if (i32.ne (i32.load16_u (local.get $i)) (i32.const 0x612e)) (then (return (i32.const 1)))) ;; .a
+    (if (i32.ne (i32.load16_u (local.get $i)) (i32.const 0x612e)) (then (return (i32.const 0)))) ;; .a
     (local.set $i (i32.add (local.get $i) (i32.const 2)))
     (if (i32.and (i32.eq (i32.load (local.get $i)) (i32.const 0x68636170)) ;; pach
                  (i32.eq (i32.load8_u offset=4 (local.get $i)) (i32.const 0x65))) ;; e
       (then (local.set $i (i32.add (local.get $i) (i32.const 5)))))
-    (if (i32.ne (i32.load16_u (local.get $i)) (i32.const 0x632e)) (then (return (i32.const 1)))) ;; .c
+    (if (i32.ne (i32.load16_u (local.get $i)) (i32.const 0x632e)) (then (return (i32.const 0)))) ;; .c
     (local.set $i (i32.add (local.get $i) (i32.const 2)))
     (if (i32.and (i32.eq (i32.load (local.get $i)) (i32.const 0x6c617461)) ;; atal
                  (i32.and (i32.eq (i32.load16_u offset=4 (local.get $i)) (i32.const 0x6e69)) ;; in
                           (i32.eq (i32.load8_u offset=6 (local.get $i)) (i32.const 0x61)))) ;; a
       (then (local.set $i (i32.add (local.get $i) (i32.const 7)))))
-    (if (i32.ne (i32.load8_u (local.get $i)) (i32.const 0x2e)) (then (return (i32.const 1)))) ;; .
-    (local.set $len (i32.load8_u offset=1 (local.get $i)))
-    (if (i32.or (i32.eq (local.get $len) (i32.const 0x68)) (i32.eq (local.get $len) (i32.const 0x74))) ;; h t
-      (then (return (i32.const 3))))
+    (if (i32.ne (i32.load8_u (local.get $i)) (i32.const 0x2e)) (then (return (i32.const 0)))) ;; .
+    (local.set $b (i32.load8_u offset=1 (local.get $i)))
+    (i32.or (i32.eq (local.get $b) (i32.const 0x68)) (i32.eq (local.get $b) (i32.const 0x74)))) ;; h t
+
+  ;; 3 when a lifecycle logger's message at [$m, $e) may match a template (JavaScript decides),
+  ;; 1 when none can: after its leading spaces and tabs (firstLine's), its first three bytes are
+  ;; printable ASCII, no short prefix begins with the first, and they are no listed key.
+  (func $messageMay (param $m i32) (param $e i32) (param $tbl i32) (result i32)
+    (local $b i32) (local $key i32) (local $h i32) (local $slot i32)
+    (block $trimmed
+      (loop $skip
+        (br_if $trimmed (i32.ge_u (local.get $m) (local.get $e)))
+        (local.set $b (i32.load8_u (local.get $m)))
+        (br_if $trimmed (i32.and (i32.ne (local.get $b) (i32.const 0x20)) (i32.ne (local.get $b) (i32.const 0x09))))
+        (local.set $m (i32.add (local.get $m) (i32.const 1)))
+        (br $skip)))
+    (if (i32.lt_u (i32.sub (local.get $e) (local.get $m)) (i32.const 3)) (then (return (i32.const 3))))
+    (local.set $key (i32.and (i32.load (local.get $m)) (i32.const 0xffffff)))
+    ;; each of the three bytes in 0x21..0x7e: (b - 0x21) <= 0x5d, byte-wise without borrows
+    (if (i32.gt_u (i32.sub (i32.and (local.get $key) (i32.const 0xff)) (i32.const 0x21)) (i32.const 0x5d)) (then (return (i32.const 3))))
+    (if (i32.gt_u (i32.sub (i32.and (i32.shr_u (local.get $key) (i32.const 8)) (i32.const 0xff)) (i32.const 0x21)) (i32.const 0x5d)) (then (return (i32.const 3))))
+    (if (i32.gt_u (i32.sub (i32.shr_u (local.get $key) (i32.const 16)) (i32.const 0x21)) (i32.const 0x5d)) (then (return (i32.const 3))))
+    (if (i32.load8_u offset=25608 (i32.add (local.get $tbl) (i32.and (local.get $key) (i32.const 0xff)))) (then (return (i32.const 3))))
+    (local.set $h (i32.shr_u (i32.mul (local.get $key) (i32.const 0x9e3779b1)) (i32.const 22)))
+    (loop $probe
+      (local.set $slot (i32.load offset=25864 (i32.add (local.get $tbl) (i32.shl (local.get $h) (i32.const 2)))))
+      (if (i32.eq (local.get $slot) (local.get $key)) (then (return (i32.const 3))))
+      (if (i32.eqz (local.get $slot)) (then (return (i32.const 1))))
+      (local.set $h (i32.and (i32.add (local.get $h) (i32.const 1)) (i32.const 1023)))
+      (br $probe))
     (i32.const 1))
 
     ;; After "] " at $q: the code when LOGGER.METHOD( |$) follows, -1 when it does not (the thread
@@ -180,7 +218,7 @@
           (i32.ge_u (local.get $wordEnd) (local.get $e))))
         (return (call $interest (local.get $q) (local.get $lastDot)
         (select (i32.add (local.get $prevDot) (i32.const 1)) (local.get $q) (i32.ge_s (local.get $prevDot) (local.get $q)))
-        (local.get $tbl)))))
+        (global.get $messageStart) (local.get $e) (local.get $tbl)))))
     (i32.const -1))
 
   ;; The code of a line ending at $e that fits the signature; $i is where the level begins.

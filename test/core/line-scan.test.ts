@@ -111,6 +111,32 @@ describe('codes', () => {
     expect(codes(counted.repeat(3) + cluster + counted)).toEqual([1, 0, 0, 0, -2, 0, 3, 1, 0]);
   });
 
+  test("a lifecycle logger's record is reported only when its message may begin with a template's literal prefix", () => {
+    const prefixes = grammars.events.flatMap((g) => g.templates.map((t) => t.prefix));
+    const withKeys = createScanPlan(createStartMatcher(oneLine)!.signature!, NO_FOREIGN, new LoggerFilter(grammars.events).names, prefixes)!;
+    const version = `${start}org.apache.catalina.startup.VersionLoggerListener.log`;
+    // (no two counted starts in a row: they would make one run)
+    const cases: Array<[string, number]> = [
+      [`${version} Command line argument: -Xmx1g`, 1], // no template begins with `Com`
+      [`${version} Server version name:   Apache Tomcat/10.1.49`, 3],
+      [`${version}   \tCommand line argument: -Xmx1g`, 1], // leading spaces and tabs are skipped, as firstLine does
+      [`${version}  Server version name: x`, 3],
+      [`${version} Se`, 3], // too short to tell
+      [`${version}`, 3], // no message
+      [`${version} [x]`, 3], // a template's prefix is only \`[\`
+      [`${version} Ser\u00e9`, 3],
+      [`${version} Démarrage`, 3], // not ASCII: JavaScript decides
+      [`${version} Le serveur`, 3], // a space within the first three: JavaScript folds white space
+      [`${start}org.apache.catalina.ha.tcp.SimpleTcpCluster.x Command line argument`, 3], // a cluster logger, whatever its message
+      [`${start}com.example.App.run Server version name: x`, 1],
+    ];
+    expect(codes(cases.map(([l]) => `${l}\n`).join(''), 1 << 20, withKeys)).toEqual(cases.map(([, c]) => c));
+    // Without the prefixes (or with an empty one) every lifecycle record is reported.
+    expect(codes(`${version} Command line argument: -Xmx1g\n`)).toEqual([3]);
+    const empty = createScanPlan(createStartMatcher(oneLine)!.signature!, NO_FOREIGN, new LoggerFilter(grammars.events).names, [...prefixes, ''])!;
+    expect(codes(`${version} Command line argument: -Xmx1g\n`, 1 << 20, empty)).toEqual([3]);
+  });
+
   test('more reports than one call holds: the scan resumes where it stopped', () => {
     const counted = '26-Nov-2026 15:07:30.490 INFO [main] com.example.App.run tick\n';
     const cluster = '26-Nov-2026 15:07:30.490 INFO [main] org.apache.catalina.ha.tcp.SimpleTcpCluster.x y\n';
