@@ -16,8 +16,12 @@ import { startWorker } from './start-worker.js';
 
 /** Files with fewer bytes left than this are read on this thread (a worker costs ~30 ms to start). */
 export const SCAN_THREAD_MIN_BYTES = 32 * 1024 * 1024;
-/** Chunks a file may have scanned ahead and not yet given back: bounded memory per file. */
-export const SCAN_DEPTH = 4;
+/**
+ * Chunks a file may have scanned ahead and not yet given back: one read and scanned while the
+ * parser walks the other. Four a file measured ~4% faster at 4 × 256 MiB (12 pairs, within this
+ * machine's noise) for 7 MiB more peak RSS at 4 × 1 GiB (4 pairs: 177 against 170 MiB).
+ */
+export const SCAN_DEPTH = 2;
 
 /** Main → scan thread. */
 export type ScanRequest =
@@ -135,6 +139,11 @@ export function scanThreadReady(): boolean {
   if (shared === null) return false;
   shared ??= new ScanThread();
   return shared.ready;
+}
+
+/** True once the scan thread has failed: files are read on their own thread from then on. */
+export function scanThreadFailed(): boolean {
+  return shared === null;
 }
 
 /** Starts the scan thread if it is not running; resolves true once it is ready (false if it failed). */
