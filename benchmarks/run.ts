@@ -118,6 +118,12 @@ function archive(bytesPerNode: number, nodes: number, runs: number, others: { ln
   );
   out[out.length - 1].note = `${events} events`;
   out.push(best('catalina-lens events', g.bytes, runs, process.execPath, [CLI, 'events', ...files]));
+  // The same without the scan thread (scan-thread.ts): reads and line scan on the parsing thread.
+  out.push(
+    best('catalina-lens analyze --json (no scan thread)', g.bytes, runs, process.execPath, [CLI, 'analyze', '--json', ...files], {
+      CATALINA_LENS_SCAN_THREAD: '0',
+    }),
+  );
   // The default is one thread on two cores (parallel.ts workerCount): this row is the other choice there.
   out.push(
     best('catalina-lens analyze --json (a worker thread too)', g.bytes, Math.max(1, runs - 1), process.execPath, [CLI, 'analyze', '--json', ...files], {
