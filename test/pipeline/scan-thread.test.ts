@@ -3,7 +3,7 @@
 // over, a line longer than a chunk, bytes that are not UTF-8, no last newline), the events and the
 // accounting must be exactly those of reading the file on one thread.
 
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -16,6 +16,7 @@ import { FileEventReader, parseFile, type ParseFileOptions } from '../../src/pip
 import { collectEvents } from '../../src/pipeline/read-events.js';
 import { whenScanThreadReady } from '../../src/pipeline/scan-thread.js';
 import { CORPUS, PUBLIC } from '../helpers/corpus.js';
+import { openFiles } from '../helpers/open-files.js';
 
 let dir: string;
 const grammars = loadGrammarsSync();
@@ -61,17 +62,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function inputOf(name: string) {
   const { inputs } = await expandInputs([join(dir, `${name.replace(/\W+/g, '-')}.log`)], {});
   return inputs[0];
-}
-
-/** The paths of the files this process has open. */
-function openFiles(): string[] {
-  return readdirSync('/proc/self/fd').flatMap((fd) => {
-    try {
-      return [readlinkSync(join('/proc/self/fd', fd))];
-    } catch {
-      return [];
-    }
-  });
 }
 
 describe('scan thread', () => {

@@ -2,7 +2,7 @@
 // threads) and merged as they come. Whatever the path, the events, their order and the accounting
 // must be exactly those of reading every file whole and merging afterwards.
 
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -16,6 +16,7 @@ import { AheadReader, FileEventReader, parseFile } from '../../src/pipeline/pars
 import { collectEvents, readEvents, streamEvents } from '../../src/pipeline/read-events.js';
 import { selectNodeFiles } from '../../src/pipeline/select-files.js';
 import { CORPUS } from '../helpers/corpus.js';
+import { openFiles } from '../helpers/open-files.js';
 
 let dir: string;
 const corpus = (p: string): Buffer => readFileSync(join(CORPUS, p));
@@ -41,17 +42,6 @@ beforeAll(() => {
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** The paths of the files this process has open. */
-function openFiles(): string[] {
-  return readdirSync('/proc/self/fd').flatMap((fd) => {
-    try {
-      return [readlinkSync(join('/proc/self/fd', fd))];
-    } catch {
-      return [];
-    }
-  });
-}
 
 async function withWorkers<T>(n: string, run: () => Promise<T>): Promise<T> {
   const prev = process.env.CATALINA_LENS_WORKERS;
