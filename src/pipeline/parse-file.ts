@@ -149,6 +149,10 @@ export class FileEventReader implements EventReader {
     if (!setup || this.size - this.bytesRead < this.scanMinBytes / 2 || !scanThreadReady()) return;
     this.handingOver = true;
     await this.chunks!.return?.();
+    if (this.ended) {
+      await handle.close().catch(() => {}); // closed meanwhile: nobody to read on for
+      return;
+    }
     this.scan = openScan(handle, this.bytesRead, setup.plan, setup.maxLineBytes, setup.holdingPartial);
   }
 

@@ -78,6 +78,11 @@ class ScanThread {
   private failure: Error | undefined;
   ready = false;
   private onReady: Array<(ok: boolean) => void> = [];
+  /**
+   * Waits on the thread (a chunk, or a file let go). The thread keeps the process alive only while
+   * one is pending: a stream abandoned unfinished (an iterator dropped without return()) must not.
+   */
+  private waits = 0;
 
   constructor() {
     // The kernel's memory and the chunks are outside the JS heap: a small young generation will do.
@@ -95,10 +100,13 @@ class ScanThread {
 
   open(handle: FileHandle, position: number, plan: ScanPlan, maxLine: number, carry: boolean): ScanStream {
     const id = this.nextId++;
-    const stream = new ScanStream(handle, id, (msg, transfer) => this.worker.postMessage(msg, transfer ?? []), () => this.done(id));
+    const stream = new ScanStream(handle, id, {
+      post: (msg, transfer) => this.worker.postMessage(msg, transfer ?? []),
+      done: () => this.streams.delete(id),
+      wait: (delta) => this.wait(delta),
+    });
     if (this.failure) stream.fail(this.failure);
     else {
-      if (this.streams.size === 0) this.worker.ref();
       this.streams.set(id, stream);
       const { signatureLength, tables } = plan;
       this.worker.postMessage({ kind: 'open', id, fd: handle.fd, position, carry, signatureLength, tables, maxLine, depth: SCAN_DEPTH } satisfies ScanRequest);
@@ -106,14 +114,22 @@ class ScanThread {
     return stream;
   }
 
-  private done(id: number): void {
-    if (this.streams.delete(id) && this.streams.size === 0) this.worker.unref();
+  private wait(delta: 1 | -1): void {
+    this.waits += delta;
+    if (this.waits === 1 && delta === 1) this.worker.ref();
+    else if (this.waits === 0) this.worker.unref();
   }
 
   /** Resolves true once ready, false if the thread failed first. */
   whenReady(): Promise<boolean> {
     if (this.ready || this.failure) return Promise.resolve(this.ready && !this.failure);
-    return new Promise((resolve) => this.onReady.push(resolve));
+    this.wait(1);
+    return new Promise((resolve) =>
+      this.onReady.push((ok) => {
+        this.wait(-1);
+        resolve(ok);
+      }),
+    );
   }
 
   private fail(err: Error): void {
@@ -178,8 +194,13 @@ export class ScanStream {
   constructor(
     private readonly handle: FileHandle,
     private readonly id: number,
-    private readonly post: (msg: ScanRequest, transfer?: ArrayBuffer[]) => void,
-    private readonly onDone: () => void,
+    private readonly thread: {
+      post(msg: ScanRequest, transfer?: ArrayBuffer[]): void;
+      /** The thread no longer reads the file. */
+      done(): void;
+      /** A wait on the thread begins (1) or ends (-1). */
+      wait(delta: 1 | -1): void;
+    },
   ) {
     this.released = new Promise<void>((resolve) => (this.onReleased = resolve));
   }
@@ -196,18 +217,24 @@ export class ScanStream {
       if (r?.kind === 'end') return undefined;
       if (r?.kind === 'error') throw Object.assign(new Error(r.message), { code: r.code });
       if (this.failure) throw this.failure;
+      this.thread.wait(1);
       await new Promise<void>((resolve) => (this.waiter = resolve));
+      this.thread.wait(-1);
     }
   }
 
   /** The caller is done with `chunk` (the parser copies what it keeps): its slot may be read into again. */
   release(chunk: ScannedChunk): void {
-    if (!this.letGoOf) this.post({ kind: 'credit', id: this.id, slot: chunk.slot });
+    if (!this.letGoOf) this.thread.post({ kind: 'credit', id: this.id, slot: chunk.slot });
   }
 
   /** Stops reading before the end: the file is closed once the scan thread has let go of it. */
   close(): Promise<void> {
-    if (!this.letGoOf) this.post({ kind: 'close', id: this.id });
+    if (!this.letGoOf) {
+      this.thread.post({ kind: 'close', id: this.id });
+      this.thread.wait(1);
+      void this.released.then(() => this.thread.wait(-1));
+    }
     return this.closeFile();
   }
 
@@ -232,7 +259,7 @@ export class ScanStream {
   private letGo(): void {
     if (this.letGoOf) return;
     this.letGoOf = true;
-    this.onDone();
+    this.thread.done();
     this.onReleased();
     void this.closeFile();
   }

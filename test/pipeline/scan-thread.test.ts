@@ -3,6 +3,7 @@
 // over, a line longer than a chunk, bytes that are not UTF-8, no last newline), the events and the
 // accounting must be exactly those of reading the file on one thread.
 
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,6 +118,28 @@ describe('scan thread', () => {
     expect(scanned.events.length).toBeGreaterThan(4096);
     expect(scanned).toStrictEqual(run(false));
   });
+
+  test('a stream dropped unfinished (no return()) does not keep the process alive', () => {
+    // A child process that takes 10 events of 40 MiB and drops the iterator: it must exit by itself.
+    const file = join(dir, 'forty.log');
+    writeFileSync(file, Buffer.concat(Array.from({ length: Math.ceil((40 << 20) / base.length) }, () => base)));
+    const root = join(import.meta.dirname, '../..');
+    const script = `
+      import { readEvents } from ${JSON.stringify(join(root, 'dist/index.js'))};
+      import { whenScanThreadReady } from ${JSON.stringify(join(root, 'dist/pipeline/scan-thread.js'))};
+      await whenScanThreadReady();
+      const it = readEvents(${JSON.stringify(file)}, { tz: 'UTC' })[Symbol.asyncIterator]();
+      for (let i = 0; i < 10; i++) await it.next();
+      await new Promise((resolve) => setTimeout(resolve, 200)); // the scan thread reads on meanwhile
+      console.log('took 10');`;
+    // A script file: a script given with -e exits at its end even with a referenced worker.
+    writeFileSync(join(dir, 'drop.mjs'), script);
+    const r = spawnSync(process.execPath, [join(dir, 'drop.mjs')], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.stderr).toBe('');
+    expect(r.signal).toBeNull(); // not killed at the timeout
+    expect(r.stdout).toBe('took 10\n');
+    expect(r.status).toBe(0);
+  }, 30_000);
 
   test('the option is checked like the others', async () => {
     await expect(collectEvents(dir, { scanThread: 'yes' as unknown as boolean })).rejects.toThrow(/Invalid option scanThread: must be true or false/);
