@@ -190,6 +190,7 @@ export class ScanStream {
   private readonly released: Promise<void>;
   private onReleased!: () => void;
   private fileClosed: Promise<void> | undefined;
+  private closing = false;
 
   constructor(
     private readonly handle: FileHandle,
@@ -223,15 +224,20 @@ export class ScanStream {
     }
   }
 
-  /** The caller is done with `chunk` (the parser copies what it keeps): its slot may be read into again. */
+  /**
+   * The caller is done with `chunk` (the parser copies what it keeps): its slot may be read into
+   * again, or, once the file has ended, its kernel serve another file.
+   */
   release(chunk: ScannedChunk): void {
-    if (!this.letGoOf) this.thread.post({ kind: 'credit', id: this.id, slot: chunk.slot });
+    if (!this.closing && this.failure === undefined) this.thread.post({ kind: 'credit', id: this.id, slot: chunk.slot });
   }
 
   /** Stops reading before the end: the file is closed once the scan thread has let go of it. */
   close(): Promise<void> {
+    this.closing = true;
+    // Also after the end: the thread then knows that the slots still out will not come back.
+    if (this.failure === undefined) this.thread.post({ kind: 'close', id: this.id });
     if (!this.letGoOf) {
-      this.thread.post({ kind: 'close', id: this.id });
       this.thread.wait(1);
       void this.released.then(() => this.thread.wait(-1));
     }

@@ -15,10 +15,29 @@ import type { ScanReply, ScanRequest } from './scan-thread.js';
 /** Bytes read at a time, as the main thread's reads. */
 export const SCAN_CHUNK_BYTES = 1024 * 1024;
 
+/** A kernel with the plan it was built for: kept for the next file of the same plan. */
+interface PlannedKernel {
+  readonly kernel: LineScanKernel;
+  readonly signatureLength: number;
+  readonly tables: Uint8Array;
+}
+
+/**
+ * Kernels of files that are done, kept to be used again: a kernel's memory is only freed by this
+ * thread's garbage collector, which a thread allocating this little seldom runs, so an archive of
+ * many large files grew by a kernel (2 MiB) a file.
+ */
+const spare: PlannedKernel[] = [];
+const MAX_SPARE = 8;
+
 interface FileScan {
   readonly fd: number;
+  readonly planned: PlannedKernel;
   readonly kernel: LineScanKernel;
   readonly maxLine: number;
+  readonly depth: number;
+  /** Read to its end (or a read failed): nothing more is read; the kernel is kept once every slot is back. */
+  ended: boolean;
   /** Where the next read starts. */
   pos: number;
   /** The main thread holds a partial line: the next bytes up to a newline go back unscanned. */
@@ -36,17 +55,36 @@ function post(msg: ScanReply, transfer: ArrayBuffer[] = []): void {
 }
 
 function open(req: Extract<ScanRequest, { kind: 'open' }>): void {
-  const kernel = LineScanKernel.create({ signatureLength: req.signatureLength, tables: req.tables }, true);
-  if (!kernel) {
-    post({ kind: 'error', id: req.id, message: 'WebAssembly SIMD is not available in the scan thread' });
-    return;
+  const { signatureLength, tables } = req;
+  const reused = spare.findIndex((k) => k.signatureLength === signatureLength && Buffer.compare(k.tables, tables) === 0);
+  let planned: PlannedKernel | undefined = reused >= 0 ? spare.splice(reused, 1)[0] : undefined;
+  if (!planned) {
+    const kernel = LineScanKernel.create({ signatureLength, tables }, true);
+    if (!kernel) {
+      post({ kind: 'error', id: req.id, message: 'WebAssembly SIMD is not available in the scan thread' });
+      return;
+    }
+    planned = { kernel, signatureLength, tables };
   }
+  const { kernel } = planned;
   const free = Array.from({ length: req.depth }, (_, slot) => slot);
   // All slots now: the memory does not grow later, so the buffer the main thread gets stays whole.
   const slots = free.map((slot) => kernel.readBuffer(SCAN_CHUNK_BYTES, slot));
   post({ kind: 'memory', id: req.id, memory: kernel.memory as SharedArrayBuffer, offsets: slots.map((b) => b.byteOffset) });
-  files.set(req.id, { fd: req.fd, kernel, maxLine: req.maxLine, pos: req.position, carry: req.carry, free });
+  files.set(req.id, { fd: req.fd, planned, kernel, maxLine: req.maxLine, depth: req.depth, ended: false, pos: req.position, carry: req.carry, free });
   schedule();
+}
+
+/** The file is done with: its kernel is kept for another file once the main thread reads none of its slots. */
+function retire(id: number, f: FileScan): void {
+  files.delete(id);
+  if (f.free.length === f.depth && spare.length < MAX_SPARE) spare.push(f.planned);
+}
+
+/** No more reads for the file; retired at once if no chunk of it is still with the main thread. */
+function end(id: number, f: FileScan): void {
+  f.ended = true;
+  if (f.free.length === f.depth) retire(id, f);
 }
 
 function schedule(): void {
@@ -62,12 +100,12 @@ function step(): void {
   while (turn.length > 0) {
     const id = turn.shift()!;
     const f = files.get(id);
-    if (f === undefined || f.free.length === 0) continue;
+    if (f === undefined || f.ended || f.free.length === 0) continue;
     sendChunk(id, f);
     schedule();
     return;
   }
-  for (const f of files.values()) if (f.free.length > 0) return schedule();
+  for (const f of files.values()) if (!f.ended && f.free.length > 0) return schedule();
 }
 
 function sendChunk(id: number, f: FileScan): void {
@@ -77,13 +115,15 @@ function sendChunk(id: number, f: FileScan): void {
   try {
     n = readSync(f.fd, buf, 0, SCAN_CHUNK_BYTES, f.pos);
   } catch (err) {
-    files.delete(id);
+    f.free.push(slot);
+    end(id, f);
     const e = err as NodeJS.ErrnoException;
     post({ kind: 'error', id, message: e.message, code: e.code });
     return;
   }
   if (n === 0) {
-    files.delete(id);
+    f.free.push(slot);
+    end(id, f);
     post({ kind: 'end', id });
     return;
   }
@@ -123,9 +163,16 @@ parentPort!.on('message', (req: ScanRequest) => {
       const f = files.get(req.id);
       if (!f) return;
       f.free.push(req.slot);
-      schedule();
+      if (f.ended) {
+        if (f.free.length === f.depth) retire(req.id, f);
+      } else schedule();
     } else {
-      files.delete(req.id);
+      // Closed: the main thread reads none of the file's slots any more.
+      const f = files.get(req.id);
+      if (f) {
+        f.free.splice(0, f.free.length, ...Array.from({ length: f.depth }, (_, slot) => slot));
+        retire(req.id, f);
+      }
       post({ kind: 'closed', id: req.id });
     }
   } catch (err) {

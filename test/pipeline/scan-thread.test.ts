@@ -81,6 +81,22 @@ describe('scan thread', () => {
     });
   }
 
+  test('files read one after another, and one closed early between them, give one thread\'s results (the thread keeps kernels for later files)', async () => {
+    const names = Object.keys(cases);
+    for (const name of [...names, ...names]) {
+      const input = await inputOf(name);
+      const early = new FileEventReader(input, { ...opts, scanThread: true, scanThreadMinBytes: 1 }, 1);
+      while (!early.onScanThread && (await early.next()));
+      await early.close();
+      const reader = new FileEventReader(input, { ...opts, scanThread: true, scanThreadMinBytes: 1 }, Number.POSITIVE_INFINITY);
+      const events = (await reader.next()) ?? [];
+      expect(reader.onScanThread).toBe(true);
+      const reference = await parseFile(input, { ...opts, scanThread: false });
+      expect(events).toStrictEqual(reference.events);
+      expect(reader.stats).toStrictEqual(reference.stats);
+    }
+  }, 60_000);
+
   test('a reader closed while the scan thread reads on closes its file', async () => {
     const input = await inputOf('whole lines of real logs');
     const reader = new FileEventReader(input, { ...opts, scanThread: true, scanThreadMinBytes: 1 }, 1);
