@@ -1,12 +1,12 @@
 // The second core for one thread's parse: a worker thread (scan-worker.ts) reads large plain files
 // on ahead and runs the line-scan kernel over their chunks, so that this thread only walks the
 // kernel's reports (decodes the lines that may yield events, counts the rest). Reading and scanning
-// were ~40% of this thread's time on the benchmark input (benchmarks/README.md).
+// were ~40% of this thread's time on the benchmark input (docs/design-notes.md, "A scan thread").
 //
 // The parser decides the format and builds the kernel's plan on this thread, from the file's first
 // chunk, as always; the scan thread then goes on from where this thread stopped, on the same open
 // file (its descriptor; the FileHandle stays here and is closed here). One scan thread serves every
-// file of the process, which keeps it unreferenced while no file is open.
+// file of the process; it keeps the process alive only while this thread waits on it.
 
 import type { FileHandle } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -14,7 +14,7 @@ import { isMainThread, type Worker } from 'node:worker_threads';
 import type { ScanPlan, WholeScan } from '../core/line-scan.js';
 import { startWorker } from './start-worker.js';
 
-/** Files with fewer bytes left than this are read on this thread (a worker costs ~30 ms to start). */
+/** Files smaller than this are read on this thread (the scan thread takes ~60 ms to load alone). */
 export const SCAN_THREAD_MIN_BYTES = 32 * 1024 * 1024;
 /**
  * Chunks a file may have scanned ahead and not yet given back: one read and scanned while the

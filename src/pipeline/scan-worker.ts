@@ -2,8 +2,8 @@
 // main thread stopped, in 1 MiB chunks, and scans every chunk's whole lines with a line-scan kernel
 // built from the parser's own plan. The kernel's memory is shared: a file's chunks are read into
 // `depth` slots of it, and the main thread walks the kernel's reports over the bytes where they
-// were read, then gives the slot back. No chunk is copied, and memory is bounded by files × depth
-// slots, however far ahead this thread could read.
+// were read, then gives the slot back. No chunk is copied, and memory is bounded by the open files'
+// slots (and a few kernels kept for later files), however far ahead this thread could read.
 
 import { isUtf8 } from 'node:buffer';
 import { readSync } from 'node:fs';
