@@ -1,5 +1,5 @@
 // The scan thread (scan-thread.ts says why and when): reads each file it is given from where the
-// main thread stopped, in 1 MiB chunks, and scans every chunk's whole lines with a line-scan kernel
+// main thread stopped, in chunks of 2 MiB, and scans every chunk's whole lines with a line-scan kernel
 // built from the parser's own plan. The kernel's memory is shared: a file's chunks are read into
 // `depth` slots of it, and the main thread walks the kernel's reports over the bytes where they
 // were read, then gives the slot back. No chunk is copied, and memory is bounded by the open files'
@@ -11,9 +11,6 @@ import { parentPort } from 'node:worker_threads';
 import { LineScanKernel, REPORT_INTS, type WholeScan } from '../core/line-scan.js';
 import { NEWLINE } from '../core/line-framer.js';
 import type { ScanReply, ScanRequest } from './scan-thread.js';
-
-/** Bytes read at a time, as the main thread's reads. */
-export const SCAN_CHUNK_BYTES = 1024 * 1024;
 
 /** A kernel with the plan it was built for: kept for the next file of the same plan. */
 interface PlannedKernel {
@@ -36,6 +33,8 @@ interface FileScan {
   readonly kernel: LineScanKernel;
   readonly maxLine: number;
   readonly depth: number;
+  /** Bytes read at a time (a slot's size). */
+  readonly chunkBytes: number;
   /** Read to its end (or a read failed): nothing more is read; the kernel is kept once every slot is back. */
   ended: boolean;
   /** Where the next read starts. */
@@ -69,9 +68,10 @@ function open(req: Extract<ScanRequest, { kind: 'open' }>): void {
   const { kernel } = planned;
   const free = Array.from({ length: req.depth }, (_, slot) => slot);
   // All slots now: the memory does not grow later, so the buffer the main thread gets stays whole.
-  const slots = free.map((slot) => kernel.readBuffer(SCAN_CHUNK_BYTES, slot));
+  const slots = free.map((slot) => kernel.readBuffer(req.chunkBytes, slot));
   post({ kind: 'memory', id: req.id, memory: kernel.memory as SharedArrayBuffer, offsets: slots.map((b) => b.byteOffset) });
-  files.set(req.id, { fd: req.fd, planned, kernel, maxLine: req.maxLine, depth: req.depth, ended: false, pos: req.position, carry: req.carry, free });
+  const { fd, maxLine, depth, chunkBytes, position: pos, carry } = req;
+  files.set(req.id, { fd, planned, kernel, maxLine, depth, chunkBytes, ended: false, pos, carry, free });
   schedule();
 }
 
@@ -110,10 +110,10 @@ function step(): void {
 
 function sendChunk(id: number, f: FileScan): void {
   const slot = f.free.pop()!;
-  const buf = f.kernel.readBuffer(SCAN_CHUNK_BYTES, slot);
+  const buf = f.kernel.readBuffer(f.chunkBytes, slot);
   let n: number;
   try {
-    n = readSync(f.fd, buf, 0, SCAN_CHUNK_BYTES, f.pos);
+    n = readSync(f.fd, buf, 0, f.chunkBytes, f.pos);
   } catch (err) {
     f.free.push(slot);
     end(id, f);

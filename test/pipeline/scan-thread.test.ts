@@ -15,7 +15,7 @@ import { loadGrammarsSync } from '../../src/io/grammar-files.js';
 import { expandInputs } from '../../src/io/inputs.js';
 import { FileEventReader, parseFile, type ParseFileOptions } from '../../src/pipeline/parse-file.js';
 import { collectEvents } from '../../src/pipeline/read-events.js';
-import { whenScanThreadReady } from '../../src/pipeline/scan-thread.js';
+import { SCAN_CHUNK_BYTES, whenScanThreadReady } from '../../src/pipeline/scan-thread.js';
 import { CORPUS, PUBLIC } from '../helpers/corpus.js';
 import { openFiles } from '../helpers/open-files.js';
 
@@ -23,11 +23,11 @@ let dir: string;
 const grammars = loadGrammarsSync();
 const opts: ParseFileOptions = { formats: grammars.formats, events: grammars.events, tz: 'UTC' };
 
-// Real logs: a noisy Tomcat 8.0 day (stack traces, JSP errors) and a cluster node's log, four times
-// over (~3 MiB): several 1 MiB chunks, cut mid-line.
+// Real logs: a noisy Tomcat 8.0 day (stack traces, JSP errors) and a cluster node's log, eight
+// times over (~5.5 MiB): several chunks, cut mid-line.
 const noisy = readFileSync(join(PUBLIC, 'isaiasa-tomcat8.0.33-tomcat0-catalina.2019-05-21.log'));
 const nodeLog = readFileSync(join(CORPUS, 'flapping/tomcat2/catalina.2026-11-26.log'));
-const base = Buffer.concat(Array.from({ length: 4 }, () => [noisy, nodeLog]).flat());
+const base = Buffer.concat(Array.from({ length: 8 }, () => [noisy, nodeLog]).flat());
 
 /** Offset of the line start nearest after `at`. */
 function lineAfter(buf: Buffer, at: number): number {
@@ -36,10 +36,10 @@ function lineAfter(buf: Buffer, at: number): number {
 
 const cases: Record<string, () => Buffer> = {
   'whole lines of real logs': () => base,
-  // Synthesised: one line of 1.5 MiB (longer than a chunk and than the line cap) in the second MiB.
+  // Synthesised: one line longer than a chunk (and than the line cap), after the first MiB.
   'a line longer than a chunk': () => {
     const at = lineAfter(base, 1_300_000);
-    return Buffer.concat([base.subarray(0, at), Buffer.from(`${'x'.repeat(1_500_000)}\n`), base.subarray(at)]);
+    return Buffer.concat([base.subarray(0, at), Buffer.from(`${'x'.repeat(SCAN_CHUNK_BYTES * 1.25)}\n`), base.subarray(at)]);
   },
   // A byte that is not UTF-8 in a message of the third MiB: that chunk is taken line by line.
   'a byte that is not UTF-8': () => {
