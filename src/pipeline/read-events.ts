@@ -9,7 +9,7 @@ import { mergeBatches, type EventBatches } from '../core/merge-events.js';
 import { emptyInputStats, type ClusterEvent, type InputStats } from '../core/types.js';
 import { loadGrammarsSync, type Grammars } from '../io/grammar-files.js';
 import { expandInputs, type InputFile } from '../io/inputs.js';
-import { AheadReader, FileEventReader, type EventReader, type ParsedFile } from './parse-file.js';
+import { AheadReader, FileEventReader, type EventReader, type ParsedFile, type ParseFileOptions } from './parse-file.js';
 import { onBytePath } from './byte-path.js';
 import { sizeOf, WorkerPool, workerCount } from './parallel.js';
 import { SCAN_THREAD_MIN_BYTES, scanThreadDefault, scanThreadReady } from './scan-thread.js';
@@ -89,11 +89,8 @@ export async function streamEvents(
   // An argument that names nothing is reported in `errors`; the other arguments are still read.
   const { inputs, errors: notFound } = await expandInputs(list, { nodes: nodeArgs });
   const sizes = await Promise.all(inputs.map((i) => (i.path === '-' ? 0 : sizeOf(i.path))));
-  const scanThread = opts.scanThread ?? scanThreadDefault();
-  // The scan thread takes ~60 ms to load (more while this thread is busy): start it now.
-  if (scanThread && sizes.some((size, i) => size >= SCAN_THREAD_MIN_BYTES && !inputs[i].path.endsWith('.gz'))) scanThreadReady();
   const grammars = opts.grammarSet ?? loadGrammarsSync(opts.grammars ?? []);
-  const parseOpts = { ...parserOptions(opts, grammars), stdin: opts.stdin as Readable | undefined, scanThread };
+  const parseOpts: ParseFileOptions = { ...parserOptions(opts, grammars), stdin: opts.stdin as Readable | undefined, scanThread: false };
   const totalBytes = sizes.reduce((a, b) => a + b, 0);
   const readBytes = inputs.map(() => 0);
   let readTotal = 0;
@@ -122,6 +119,11 @@ export async function streamEvents(
   const units = [...byNode.values()].flatMap((l) => (bothKinds(l) ? l.map((i) => [i]) : [l]));
   const fast = (input: InputFile): Promise<boolean> => onBytePath(input.path, parseOpts);
   const workers = opts.grammarSet || units.length < 2 ? 0 : Math.min(await workerCount(inputs, totalBytes, fast), units.length - 1);
+  // The scan thread is the second core's job only where no parse worker takes that core (its
+  // isolate and slots would add to the workers' memory). It takes ~60 ms to load, more while this
+  // thread is busy: started now, it is used once ready.
+  parseOpts.scanThread = workers === 0 && (opts.scanThread ?? scanThreadDefault());
+  if (parseOpts.scanThread && sizes.some((size, i) => size >= SCAN_THREAD_MIN_BYTES && !inputs[i].path.endsWith('.gz'))) scanThreadReady();
   const assigned = new Array<number>(inputs.length).fill(0);
   let pool: WorkerPool | undefined;
   if (workers > 0) {
@@ -134,8 +136,7 @@ export async function streamEvents(
       for (const i of u) assigned[i] = w;
     }
     const { formats: _f, events: _e, stdin: _s, ...rest } = parseOpts;
-    // A parse worker reads its files itself: the scan thread serves this thread.
-    pool = new WorkerPool(workers, { ...rest, scanThread: false, grammars: opts.grammars ?? [] }, onBytes);
+    pool = new WorkerPool(workers, { ...rest, grammars: opts.grammars ?? [] }, onBytes);
   }
   const inProcess = (i: number): FileEventReader => new FileEventReader(inputs[i], parseOpts, 1, (b) => onBytes(inputs[i], b));
   /** Readers not read to their end: closed if the merge stops early (its consumer gave up). */
