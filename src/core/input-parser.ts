@@ -88,19 +88,6 @@ const MAX_REGION = 4 * 1024 * 1024;
  */
 const COPY_REGION = COPY_AREA;
 
-/** Where the walk over one region's reports is (line indexes are the region's). */
-interface RegionWalk {
-  /** The framer's line count and byte offset before the region. */
-  readonly baseLine: number;
-  readonly baseOffset: number;
-  /** Lines before the current kernel call's (all of the region's, at the end). */
-  lines: number;
-  /** Index and offset of the first line not handled yet. */
-  next: number;
-  nextAt: number;
-  truncated: number;
-}
-
 const enum Mode {
   /** Format not decided yet: lines decoded and buffered by the assembler. */
   Detect,
@@ -331,22 +318,14 @@ export class InputParser {
   /** Classifies the region's reported lines one by one and its other lines in bulk. */
   private scanRegion(region: Buffer): void {
     const kernel = this.kernel!;
-    const max = this.framer.maxLineBytes;
     kernel.load(region);
-    let r = kernel.scan(0, max);
+    const scan = kernel.scanAll(this.framer.maxLineBytes);
     // Lines are decoded as UTF-8 from here on: unless the kernel saw only ASCII, check the region.
-    if (!(r.ascii && r.resume === region.length) && !isUtf8(region)) {
+    if (!scan.ascii && !isUtf8(region)) {
       this.splitInvalid(region);
       return;
     }
-    const walk = this.beginWalk();
-    for (;;) {
-      this.walkReports(region, walk, r.entries, r.count);
-      walk.lines += r.lines;
-      if (r.resume >= region.length) break;
-      r = kernel.scan(r.resume, max); // the reports filled up: go on from where it stopped
-    }
-    this.endWalk(region, walk);
+    this.walkReports(region, scan);
   }
 
   /**
@@ -359,32 +338,30 @@ export class InputParser {
       this.push(region);
       return;
     }
-    const walk = this.beginWalk();
-    this.walkReports(region, walk, scan.entries, scan.count);
-    walk.lines = scan.lines;
-    this.endWalk(region, walk);
+    this.walkReports(region, scan);
     this.syncFramerStats();
   }
 
-  private beginWalk(): RegionWalk {
-    return { baseLine: this.framer.stats.lines, baseOffset: this.framer.stats.bytes, lines: 0, next: 0, nextAt: 0, truncated: 0 };
-  }
-
-  /** The reports of one kernel call (line indexes from `walk.lines`), and the unreported lines before each. */
-  private walkReports(region: Buffer, walk: RegionWalk, e: Int32Array, count: number): void {
+  /** The region's reported lines one by one, the unreported ones in bulk, and the framer's accounting of it. */
+  private walkReports(region: Buffer, scan: WholeScan): void {
     const max = this.framer.maxLineBytes;
-    const { baseLine, baseOffset, lines } = walk;
-    let { next, nextAt } = walk;
-    const n = count * REPORT_INTS;
+    const baseLine = this.framer.stats.lines;
+    const baseOffset = this.framer.stats.bytes;
+    const e = scan.entries;
+    let truncated = 0;
+    /** Region line index and offset of the first line not yet handled. */
+    let next = 0;
+    let nextAt = 0;
+    const n = scan.count * REPORT_INTS;
     for (let i = 0; i < n; i += REPORT_INTS) {
       const start = e[i];
       const nl = e[i + 1];
-      const index = lines + e[i + 2];
+      const index = e[i + 2];
       if (index > next) this.bulkLines(region, nextAt, start, index - next, baseLine + next, baseOffset);
       if (e[i + 3] === SCAN_COUNTED_START) {
         // A run of records that cannot yield events: each further start closes the record before.
         this.countedStart();
-        const last = lines + e[i + 6];
+        const last = e[i + 6];
         this.stats.records += e[i + 4];
         this.stats.recordLines += last - index;
         next = last + 1;
@@ -408,19 +385,13 @@ export class InputParser {
       let flags = 0;
       if (nl - start > max) {
         flags = LINE_TRUNCATED;
-        walk.truncated++;
+        truncated++;
       }
       this.onBytesLine(region, start, lineContentEnd(region, start, nl, max), flags);
     }
-    walk.next = next;
-    walk.nextAt = nextAt;
-  }
-
-  /** The unreported lines after the last report, and the framer's accounting of the region. */
-  private endWalk(region: Buffer, walk: RegionWalk): void {
-    const { lines, next } = walk;
-    if (lines > next) this.bulkLines(region, walk.nextAt, region.length, lines - next, walk.baseLine + next, walk.baseOffset);
-    this.framer.advance(region.length, lines, walk.truncated);
+    const lines = scan.lines;
+    if (lines > next) this.bulkLines(region, nextAt, region.length, lines - next, baseLine + next, baseOffset);
+    this.framer.advance(region.length, lines, truncated);
   }
 
   /**

@@ -315,8 +315,8 @@ export class LineScanKernel {
   }
 
   /**
-   * Every report of the loaded region in one array of its own (the scan thread sends it away):
-   * as `scan` gives them, but line indexes count from the region's first line, not the call's.
+   * Every report of the loaded region in one array of its own (which the scan thread can send
+   * away): as `scan` gives them, but line indexes count from the region's first line, not the call's.
    */
   scanAll(maxLine: number): WholeScan {
     let entries = new Int32Array(64 * REPORT_INTS);

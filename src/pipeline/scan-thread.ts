@@ -112,12 +112,9 @@ class ScanThread {
       done: () => this.streams.delete(id),
       wait: (delta) => this.wait(delta),
     });
-    if (this.failure) stream.fail(this.failure);
-    else {
-      this.streams.set(id, stream);
-      const { signatureLength, tables } = plan;
-      this.worker.postMessage({ kind: 'open', id, fd: handle.fd, position, carry, signatureLength, tables, maxLine, depth: SCAN_DEPTH, chunkBytes: SCAN_CHUNK_BYTES } satisfies ScanRequest);
-    }
+    this.streams.set(id, stream);
+    const { signatureLength, tables } = plan;
+    this.worker.postMessage({ kind: 'open', id, fd: handle.fd, position, carry, signatureLength, tables, maxLine, depth: SCAN_DEPTH, chunkBytes: SCAN_CHUNK_BYTES } satisfies ScanRequest);
     return stream;
   }
 
