@@ -12,7 +12,7 @@ import { expandInputs, type InputFile } from '../io/inputs.js';
 import { AheadReader, FileEventReader, type EventReader, type ParsedFile, type ParseFileOptions } from './parse-file.js';
 import { onBytePath } from './byte-path.js';
 import { sizeOf, WorkerPool, workerCount } from './parallel.js';
-import { SCAN_THREAD_MIN_BYTES, scanThreadDefault, scanThreadReady } from './scan-thread.js';
+import { SCAN_THREAD_MIN_BYTES, scanThreadDefault, scanThreadReady, stopIdleScanThread } from './scan-thread.js';
 import { chooseCopy, CopySummary, type NodeFiles } from './select-files.js';
 import { parserOptions, validateReadOptions, type ReadOptions } from './options.js';
 
@@ -232,6 +232,7 @@ export async function streamEvents(
     // Stopped early (the sink threw): the files still open are closed; a worker's, when the pool ends it.
     await Promise.all([...open].map((r) => r.close().catch(() => {})));
     await pool?.close();
+    stopIdleScanThread();
   }
 }
 

@@ -15,7 +15,7 @@ import { loadGrammarsSync } from '../../src/io/grammar-files.js';
 import { expandInputs } from '../../src/io/inputs.js';
 import { FileEventReader, parseFile, type ParseFileOptions } from '../../src/pipeline/parse-file.js';
 import { collectEvents } from '../../src/pipeline/read-events.js';
-import { SCAN_CHUNK_BYTES, whenScanThreadReady } from '../../src/pipeline/scan-thread.js';
+import { SCAN_CHUNK_BYTES, scanThreadRunning, whenScanThreadReady } from '../../src/pipeline/scan-thread.js';
 import { CORPUS, PUBLIC } from '../helpers/corpus.js';
 import { openFiles } from '../helpers/open-files.js';
 
@@ -156,6 +156,22 @@ describe('scan thread', () => {
     expect(r.stdout).toBe('took 10\n');
     expect(r.status).toBe(0);
   }, 30_000);
+
+  test('a read that is done ends the scan thread, and the next large file starts another', async () => {
+    // Over SCAN_THREAD_MIN_BYTES, so that collectEvents hands it to the thread.
+    const file = join(dir, 'thirty-five.log');
+    writeFileSync(file, Buffer.concat(Array.from({ length: Math.ceil((35 << 20) / base.length) }, () => base)));
+    const reference = await collectEvents(file, { tz: 'UTC', scanThread: false });
+    expect(scanThreadRunning()).toBe(false); // the earlier tests' thread: ended by that read
+    for (let i = 0; i < 2; i++) {
+      // Ready before the read (which would start it too), so that the file is handed over.
+      expect(await whenScanThreadReady()).toBe(true);
+      const r = await collectEvents(file, { tz: 'UTC' });
+      expect(scanThreadRunning()).toBe(false);
+      expect(r.events).toStrictEqual(reference.events);
+      expect(r.inputs).toStrictEqual(reference.inputs);
+    }
+  }, 60_000);
 
   test('the option is checked like the others', async () => {
     await expect(collectEvents(dir, { scanThread: 'yes' as unknown as boolean })).rejects.toThrow(/Invalid option scanThread: must be true or false/);
