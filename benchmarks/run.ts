@@ -6,8 +6,9 @@
 // --size/--nodes: the generated archive (default 4 × 256 MiB, see generate.ts); --huge adds the
 // 4 × 1 GiB run for the memory check, and one node whose catalina.out and dated log are copies
 // (2 × 1 GiB, read whole to pick one). Each command runs `--runs` times after a warm-up read of the
-// files (page cache); the table shows the fastest run's wall time, the CPU time (user + sys) of that
-// run, and the largest peak RSS of all runs (GNU time's %M: the whole process, worker threads included).
+// files (page cache), grep, analyze and events in turn run by run; the table shows the fastest run's
+// wall time, the CPU time (user + sys) of that run, and the largest peak RSS of all runs (GNU time's
+// %M: the whole process, worker threads included).
 // catalina-lens runs from dist/ (run `npm run build` first).
 
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -63,16 +64,35 @@ function timed(cmd: string, argv: string[], env: NodeJS.ProcessEnv = {}): { wall
 }
 
 function best(name: string, bytes: number, runs: number, cmd: string, argv: string[], env?: NodeJS.ProcessEnv, check?: (out: string) => void): Measure {
-  let b: Measure | undefined;
-  let rss = 0;
+  return bestInTurn([{ name, cmd, argv, env, check }], bytes, runs)[0];
+}
+
+interface Command {
+  name: string;
+  cmd: string;
+  argv: string[];
+  env?: NodeJS.ProcessEnv;
+  check?: (out: string) => void;
+}
+
+/**
+ * Each command's fastest run (and the largest peak RSS of its runs), the commands run in turn, run
+ * by run: on this shared machine the load drifts over a minute, and commands compared by their
+ * ratio should meet the same load.
+ */
+function bestInTurn(commands: Command[], bytes: number, runs: number): Measure[] {
+  const out: Array<Measure | undefined> = commands.map(() => undefined);
+  const rss = commands.map(() => 0);
   for (let i = 0; i < runs; i++) {
-    const r = timed(cmd, argv, env);
-    check?.(r.out);
-    rss = Math.max(rss, r.rssKb);
-    if (!b || r.wall < b.wall) b = { name, wall: r.wall, cpu: r.cpu, rssKb: 0, bytes };
+    commands.forEach((c, k) => {
+      const r = timed(c.cmd, c.argv, c.env);
+      c.check?.(r.out);
+      rss[k] = Math.max(rss[k], r.rssKb);
+      const b = out[k];
+      if (!b || r.wall < b.wall) out[k] = { name: c.name, wall: r.wall, cpu: r.cpu, rssKb: 0, bytes };
+    });
   }
-  b!.rssKb = rss;
-  return b!;
+  return out.map((m, k) => ({ ...m!, rssKb: rss[k] }));
 }
 
 /** `a / b` to two places; '-' when either is missing or b is too short to time (GNU time: 0.00). */
@@ -108,16 +128,27 @@ function archive(bytesPerNode: number, nodes: number, runs: number, others: { ln
   const files = g.files;
   execFileSync('sh', ['-c', `cat ${files.map((f) => `'${f}'`).join(' ')} > /dev/null`]); // page cache
   const out: Measure[] = [];
-  // grep writes its counts to a pipe: with stdout on /dev/null GNU grep stops at the first match.
-  out.push(best('grep -c', g.bytes, runs, 'grep', ['-c', 'Replication member added', ...files]));
   let events = -1;
   out.push(
-    best('catalina-lens analyze --json', g.bytes, runs, process.execPath, [CLI, 'analyze', '--json', ...files], {}, (o) => {
-      events = eventCount(o);
-    }),
+    ...bestInTurn(
+      [
+        // grep writes its counts to a pipe: with stdout on /dev/null GNU grep stops at the first match.
+        { name: 'grep -c', cmd: 'grep', argv: ['-c', 'Replication member added', ...files] },
+        {
+          name: 'catalina-lens analyze --json',
+          cmd: process.execPath,
+          argv: [CLI, 'analyze', '--json', ...files],
+          check: (o) => {
+            events = eventCount(o);
+          },
+        },
+        { name: 'catalina-lens events', cmd: process.execPath, argv: [CLI, 'events', ...files] },
+      ],
+      g.bytes,
+      runs,
+    ),
   );
-  out[out.length - 1].note = `${events} events`;
-  out.push(best('catalina-lens events', g.bytes, runs, process.execPath, [CLI, 'events', ...files]));
+  out[1].note = `${events} events`;
   // The same without the scan thread (scan-thread.ts): reads and line scan on the parsing thread.
   out.push(
     best('catalina-lens analyze --json (no scan thread)', g.bytes, runs, process.execPath, [CLI, 'analyze', '--json', ...files], {
@@ -187,15 +218,15 @@ function startup(runs: number): Measure[] {
   const small = join(tmpdir(), 'catalina-lens-bench-1k.log');
   const corpus = readFileSync(join(ROOT, '../shared/corpus/steady/tomcat1/catalina.out'));
   writeFileSync(small, corpus.subarray(0, corpus.lastIndexOf(0x0a, 1024) + 1));
-  const rows = (suffix: string, env: NodeJS.ProcessEnv): Measure[] => [
-    best(`node -e "" (baseline)${suffix}`, 0, runs, process.execPath, ['-e', ''], env),
-    best(`catalina-lens --version${suffix}`, 0, runs, process.execPath, [CLI, '--version'], env),
-    best(`catalina-lens analyze --json (1 KB)${suffix}`, 0, runs, process.execPath, [CLI, 'analyze', '--json', small], env),
+  const rows = (suffix: string, env: NodeJS.ProcessEnv): Command[] => [
+    { name: `node -e "" (baseline)${suffix}`, cmd: process.execPath, argv: ['-e', ''], env },
+    { name: `catalina-lens --version${suffix}`, cmd: process.execPath, argv: [CLI, '--version'], env },
+    { name: `catalina-lens analyze --json (1 KB)${suffix}`, cmd: process.execPath, argv: [CLI, 'analyze', '--json', small], env },
   ];
   // Node reads and parses every certificate of NODE_EXTRA_CA_CERTS before running any JavaScript
   // (~80 ms for a 144-certificate bundle here): when it is set, the start-up is timed without it too.
   const ca = process.env.NODE_EXTRA_CA_CERTS;
-  return ca ? [...rows('', {}), ...rows(' (NODE_EXTRA_CA_CERTS unset)', { NODE_EXTRA_CA_CERTS: undefined })] : rows('', {});
+  return bestInTurn(ca ? [...rows('', {}), ...rows(' (NODE_EXTRA_CA_CERTS unset)', { NODE_EXTRA_CA_CERTS: undefined })] : rows('', {}), 0, runs);
 }
 
 function table(title: string, rows: Measure[]): string {
