@@ -25,6 +25,7 @@ import { isUtf8 } from 'node:buffer';
 import { decodeLine, LINE_INVALID_UTF8, LINE_TRUNCATED, LineFramer, lineContentEnd, NEWLINE } from './line-framer.js';
 import { COPY_AREA, createScanPlan, LineScanKernel, REPORT_INTS, SCAN_COUNTED_START, SCAN_LOGGER_START, SCAN_MAYBE_FOREIGN, type ScanPlan, type WholeScan } from './line-scan.js';
 import { isoWithOffset } from './iso-time.js';
+import { isSecondLine, JulStarts, YES } from './jul-bytes.js';
 import { HeadTable } from './start-heads.js';
 import { lineDecoder } from './text-encoding.js';
 import { emptyInputStats, type ClusterEvent, type InputStats, type Line, type LogRecord } from './types.js';
@@ -107,6 +108,18 @@ const enum Hold {
   None,
 }
 
+/** A line's bytes kept for a while, and what was read of it. */
+interface HeldLine {
+  buf: Buffer;
+  start: number;
+  end: number;
+  time: string;
+  lineNo: number;
+  lineOffset: number;
+  /** `buf` is a copy of its own (not the chunk being pushed). */
+  owned: boolean;
+}
+
 export class InputParser {
   readonly stats: InputStats;
   private readonly framer: LineFramer;
@@ -132,6 +145,16 @@ export class InputParser {
   private plan: ScanPlan | undefined;
   /** Off the byte path: what a start line of any format may begin with (undefined: not known). */
   private anyStart: HeadTable | undefined;
+  /** JUL SimpleFormatter starts of other loggers' records, read on bytes (jul-bytes.ts). */
+  private jul: JulStarts | undefined;
+  /**
+   * A JUL header line of another logger's record read on bytes, waiting for the next line: with a
+   * `LEVEL:` line its record is counted, else it is decoded and pushed as it would have been. Its
+   * bytes are those of the chunk being pushed, copied only if it is still held when `push` returns
+   * (the caller may reuse its buffer); one object, reused.
+   */
+  private readonly julHeader: HeldLine = { buf: Buffer.alloc(0), start: 0, end: 0, time: '', lineNo: 0, lineOffset: 0, owned: false };
+  private julHolding = false;
 
   constructor(
     private readonly opts: InputParserOptions,
@@ -210,12 +233,14 @@ export class InputParser {
       if (this.kernel !== undefined && this.mode === Mode.Bytes) this.pushBulk(rest);
       else this.framer.push(rest);
     }
+    if (this.julHolding) this.ownJulHeader();
     this.syncFramerStats();
   }
 
   /** For live inputs after an idle period: emit a held partial line and the pending record. */
   flush(): void {
     this.framer.flushPartial();
+    if (this.julHolding) this.pushJulHeader();
     this.endCounted(Hold.None);
     this.assembler.flush();
     if (this.mode === Mode.Detect && this.assembler.format !== undefined) this.decided();
@@ -224,6 +249,7 @@ export class InputParser {
 
   end(): void {
     this.framer.end();
+    if (this.julHolding) this.pushJulHeader();
     this.endCounted(Hold.None);
     this.assembler.end();
     this.syncFramerStats();
@@ -238,6 +264,24 @@ export class InputParser {
     this.stats.truncatedLines = f.truncatedLines;
   }
 
+  /** The held JUL header line goes the general way after all (its next line was no `LEVEL:` line). */
+  private pushJulHeader(): void {
+    const h = this.julHeader;
+    this.julHolding = false;
+    this.decoded++;
+    this.assembler.push(decodeLine(h.buf, h.start, h.end, 0, h.lineNo, h.lineOffset));
+  }
+
+  /** The held JUL header outlives the chunk it was read from: its bytes are copied. */
+  private ownJulHeader(): void {
+    const h = this.julHeader;
+    if (h.owned) return;
+    h.buf = Buffer.from(h.buf.subarray(h.start, h.end));
+    h.end -= h.start;
+    h.start = 0;
+    h.owned = true;
+  }
+
   private decode(buf: Buffer, start: number, end: number, flags: number): Line {
     this.decoded++;
     return decodeLine(buf, start, end, flags, this.lineNo, this.lineOffset);
@@ -250,9 +294,32 @@ export class InputParser {
       this.onBytesLine(buf, start, end, flags);
       return;
     }
+    if (this.julHolding) {
+      if (flags === 0 && isSecondLine(buf, start, end) === YES) {
+        this.julHolding = false;
+        this.assembler.countStart(this.julHeader.time, 2);
+        return;
+      }
+      this.pushJulHeader();
+    }
     if (this.anyStart !== undefined && this.assembler.countingOnly && !this.anyStart.mayStart(buf, start, end)) {
       this.assembler.countLine();
       return;
+    }
+    if (this.jul !== undefined && flags === 0 && this.assembler.mayCountStart) {
+      const time = this.jul.otherLoggerTime(buf, start, end);
+      if (time !== undefined) {
+        const h = this.julHeader;
+        h.buf = buf;
+        h.start = start;
+        h.end = end;
+        h.time = time;
+        h.lineNo = this.lineNo;
+        h.lineOffset = this.lineOffset;
+        h.owned = false;
+        this.julHolding = true;
+        return;
+      }
     }
     this.assembler.push(this.decode(buf, start, end, flags));
     if (this.mode === Mode.Detect) {
@@ -261,6 +328,7 @@ export class InputParser {
       // The fallback was provisional (nothing had matched): a start of another format reopened detection.
       this.mode = Mode.Detect;
       this.anyStart = undefined;
+      this.jul = undefined;
     }
   }
 
@@ -275,6 +343,8 @@ export class InputParser {
       // being counted (they begin no start of this format or another).
       const patterns = this.opts.formats.filter((f) => f === fmt || !f.fallback).flatMap((f) => f.patterns);
       this.anyStart = HeadTable.of(patterns.map((p) => p.heads));
+      // JUL's two-line starts of other loggers' records are counted without decoding them.
+      this.jul = this.loggers && JulStarts.of(fmt, this.loggers);
       return;
     }
     this.matcher = matcher;

@@ -96,6 +96,18 @@ export interface RecordAssembler {
   /** Adds one line to the current unwanted record (only while `countingOnly`). */
   countLine(): void;
   /**
+   * True while `countingOnly` and no continuation rule of the current record's format could claim
+   * the next line: a start of the decided format read on bytes may then go to `countStart` instead
+   * of being pushed.
+   */
+  readonly mayCountStart: boolean;
+  /**
+   * What pushing the `lineCount` start lines of an unwanted record of the decided format (their
+   * start pattern matched, with `time` as its time) does: the record before is emitted, the time read
+   * where every time is read, and the new record counted. Only while `mayCountStart`.
+   */
+  countStart(time: string, lineCount: number): void;
+  /**
    * The line after a held first line of a two-line record (another format's, on the byte path) was
    * not pushed here: it was not its second line, so the held line starts nothing.
    */
@@ -427,6 +439,24 @@ class Assembler implements RecordAssembler {
 
   countLine(): void {
     this.counting.lineCount++;
+  }
+
+  get mayCountStart(): boolean {
+    // What `process` would check before matching a start: the provisional fallback, and a
+    // continuation rule of the current record's format (a foreign one's, in a file that mixes formats).
+    return this.countingOnly && this.fmt !== undefined && !this.provisional && (this.curFormat?.continuation.length ?? 0) === 0;
+  }
+
+  countStart(time: string, lineCount: number): void {
+    // `start` for an unwanted record, its fields only its time.
+    this.emit();
+    const fmt = this.fmt!;
+    const times = this.timesOf(fmt);
+    this.curFormat = fmt;
+    if (times?.readAll) times.reader.read(time);
+    this.counting.lineCount = lineCount;
+    this.cur = this.counting;
+    this.curPrefix = undefined;
   }
 
   dropHeld(): void {

@@ -152,10 +152,31 @@ describe('decoding', () => {
   });
 
   test('formats the byte matcher does not know stay on the general path', () => {
-    const data = readFileSync(join(CORPUS, 'simpleformatter-default/tomcat1/catalina.out'));
+    const data = readFileSync(join(CORPUS, 'json/tomcat1/catalina.out'));
     const { parser } = parse(data, true);
+    expect(parser.format).toBe('juli_json');
     expect(parser.onBytes).toBe(false);
     expect(parser.decodedLines).toBe(parser.stats.lines);
+  });
+
+  test("JUL SimpleFormatter: other loggers' two-line starts are counted, not decoded", () => {
+    // A real JUL log, then 200 copies of its own AbstractProtocol record (header and INFO line).
+    const real = readFileSync(join(CORPUS, 'simpleformatter-default/tomcat1/catalina.out'));
+    const lines = real.toString('utf8').split('\n');
+    const at = lines.findIndex((l) => l.endsWith(' org.apache.coyote.AbstractProtocol init'));
+    expect(lines[at + 1]).toMatch(/^INFO: /);
+    const record = `${lines[at]}\n${lines[at + 1]}\n`;
+    const data = Buffer.concat([real, Buffer.from(record.repeat(200))]);
+    const slow = parse(data, false);
+    expect(slow.parser.format).toBe('jul_simple');
+    expect(slow.parser.decodedLines).toBe(slow.parser.stats.lines);
+    for (const chunk of [1 << 20, 4093, 97]) {
+      const fast = parse(data, true, chunk);
+      expect(fast.parser.stats).toEqual(slow.parser.stats);
+      expect(fast.events).toEqual(slow.events);
+      // The first copy follows the log's last record, a cluster one: it is decoded; the rest are not.
+      expect(fast.parser.decodedLines).toBeLessThanOrEqual(parse(real, true).parser.decodedLines + 2);
+    }
   });
 
   test('the fast path can be switched off', () => {
