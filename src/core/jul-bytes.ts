@@ -67,7 +67,7 @@ export class JulStarts {
    * whose logger is no cluster or lifecycle logger; undefined otherwise, or when that cannot be told
    * on bytes (then the line is to be decoded and matched).
    */
-  otherLoggerTime(buf: Uint8Array, start: number, end: number): string | undefined {
+  otherLoggerTime(buf: Buffer, start: number, end: number): string | undefined {
     // METHOD: [\w$<>-]+ after the last space
     let i = end - 1;
     while (i >= start && CLASS[buf[i]] !== 0) i--;
@@ -87,12 +87,12 @@ export class JulStarts {
     if (j < start || buf[j] !== SPACE || dots === 0) return undefined;
     const loggerStart = j + 1;
     if (LOGGER_FIRST[buf[loggerStart]] !== 1) return undefined;
-    if (this.loggers.kind(buf as Buffer, loggerStart, loggerEnd) !== OTHER_LOGGER) return undefined;
+    if (this.loggers.kind(buf, loggerStart, loggerEnd) !== OTHER_LOGGER) return undefined;
     return this.timeText(buf, start, j);
   }
 
   /** The text of `buf[start, end)` when it is one whole `%TIME%`, else undefined. */
-  private timeText(buf: Uint8Array, start: number, end: number): string | undefined {
+  private timeText(buf: Buffer, start: number, end: number): string | undefined {
     const n = end - start;
     if (n <= 0) return undefined;
     if (n === this.lastTimeLength) {
@@ -100,10 +100,10 @@ export class JulStarts {
       while (k < n && buf[start + k] === this.lastTime[k]) k++;
       if (k === n) return this.lastTimeText;
     }
-    const text = Buffer.from(buf.buffer, buf.byteOffset + start, n).toString('utf8');
+    const text = buf.toString('utf8', start, end);
     if (!this.time.test(text)) return undefined;
     if (n <= TIME_CACHE_BYTES) {
-      this.lastTime.set(buf.subarray(start, end));
+      buf.copy(this.lastTime, 0, start, end);
       this.lastTimeLength = n;
       this.lastTimeText = text;
     }
