@@ -41,11 +41,26 @@ function isAsciiSpace(b: number): boolean {
 /** Longest time text compared byte for byte with the last one (longer ones are decoded each time). */
 const TIME_CACHE_BYTES = 64;
 
+/**
+ * A header's ` LOGGER METHOD` end met before (without the space), and whether its logger is another
+ * logger: the next header that ends so needs neither the logger's check nor its kind.
+ */
+interface Tail {
+  bytes: Buffer;
+  other: boolean;
+}
+
+/** Tails kept (then the table starts over). */
+const MAX_TAILS = 4096;
+
 export class JulStarts {
   /** The last header's time: its bytes and text (headers of one second share it). */
   private readonly lastTime = Buffer.alloc(TIME_CACHE_BYTES);
   private lastTimeLength = -1;
   private lastTimeText = '';
+  /** Tails met, by a hash of their method and its length. */
+  private readonly tails = new Map<number, Tail[]>();
+  private tailCount = 0;
 
   private constructor(
     /** `%TIME%` alone: the header's time part must be one whole match of it. */
@@ -68,11 +83,19 @@ export class JulStarts {
    * on bytes (then the line is to be decoded and matched).
    */
   otherLoggerTime(buf: Buffer, start: number, end: number): string | undefined {
-    // METHOD: [\w$<>-]+ after the last space
+    // METHOD: [\w$<>-]+ after the last space (hashed, to look its tail up)
     let i = end - 1;
-    while (i >= start && CLASS[buf[i]] !== 0) i--;
+    let hash = 0;
+    for (; i >= start; i--) {
+      const b = buf[i];
+      if (CLASS[b] === 0) break;
+      hash = (Math.imul(hash, 31) + b) | 0;
+    }
     if (i === end - 1 || i < start || buf[i] !== SPACE) return undefined;
     const loggerEnd = i;
+    const key = hash ^ ((end - i) << 24);
+    const known = this.knownTail(this.tails.get(key), buf, start, end);
+    if (known !== undefined) return known.other ? this.timeText(buf, start, end - known.bytes.length - 1) : undefined;
     // LOGGER: [A-Za-z_$][\w$]*(?:\.[\w$]+)+ before it, after the space before that
     let dots = 0;
     let j = loggerEnd - 1;
@@ -87,8 +110,34 @@ export class JulStarts {
     if (j < start || buf[j] !== SPACE || dots === 0) return undefined;
     const loggerStart = j + 1;
     if (LOGGER_FIRST[buf[loggerStart]] !== 1) return undefined;
-    if (this.loggers.kind(buf, loggerStart, loggerEnd) !== OTHER_LOGGER) return undefined;
-    return this.timeText(buf, start, j);
+    const other = this.loggers.kind(buf, loggerStart, loggerEnd) === OTHER_LOGGER;
+    this.remember(key, { bytes: Buffer.from(buf.subarray(loggerStart, end)), other });
+    return other ? this.timeText(buf, start, j) : undefined;
+  }
+
+  /** The tail of `key` that `buf[start, end)` ends with, after a space. */
+  private knownTail(list: Tail[] | undefined, buf: Buffer, start: number, end: number): Tail | undefined {
+    if (list === undefined) return undefined;
+    for (const tail of list) {
+      const t = tail.bytes;
+      const from = end - t.length;
+      if (from - 1 < start || buf[from - 1] !== SPACE) continue;
+      let k = 0;
+      while (k < t.length && buf[from + k] === t[k]) k++;
+      if (k === t.length) return tail;
+    }
+    return undefined;
+  }
+
+  private remember(key: number, tail: Tail): void {
+    // A log has a few hundred loggers; a hostile one of distinct names starts the table over.
+    if (++this.tailCount > MAX_TAILS) {
+      this.tails.clear();
+      this.tailCount = 1;
+    }
+    const list = this.tails.get(key);
+    if (list) list.push(tail);
+    else this.tails.set(key, [tail]);
   }
 
   /** The text of `buf[start, end)` when it is one whole `%TIME%`, else undefined. */

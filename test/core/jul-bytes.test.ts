@@ -56,6 +56,30 @@ describe('JulStarts', () => {
     expect(other).toBeGreaterThan(5);
   });
 
+  test('a header it has read before, changed before its logger, is read again, not taken from memory', () => {
+    // Synthesised from the real headers: the space before the logger made another character or two.
+    let checked = 0;
+    for (const line of realHeaders) {
+      const g = header.regex.exec(line)!.groups!;
+      if (loggers.kindOfName(g.logger) !== OTHER_LOGGER) continue;
+      const at = line.length - g.logger.length - g.method.length - 2;
+      for (const variant of [`${line.slice(0, at)}x${line.slice(at + 1)}`, `${line.slice(0, at)}  ${line.slice(at + 1)}`, `${line.slice(0, at)}\t${line.slice(at + 1)}`]) {
+        const buf = Buffer.from(line);
+        expect(starts.otherLoggerTime(buf, 0, buf.length)).toBe(g.time); // read, and remembered
+        const vbuf = Buffer.from(variant);
+        const time = starts.otherLoggerTime(vbuf, 0, vbuf.length);
+        // Undefined is always safe (the line goes the general way); a time must be the regex's.
+        if (time !== undefined) {
+          const m = header.regex.exec(variant);
+          expect(m?.groups?.time).toBe(time);
+          expect(loggers.kindOfName(m!.groups!.logger)).toBe(OTHER_LOGGER);
+        }
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(15);
+  });
+
   test('a time only where the header regex matches with that time, and the logger is another logger', () => {
     const token = (chars: string) => fc.string({ unit: fc.constantFrom(...chars), maxLength: 12 });
     const loggerish = token('abcXYZ019_$.. .<>-:é');
