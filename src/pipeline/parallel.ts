@@ -74,7 +74,8 @@ export const SPARE_CORES = 1;
  * CPU of one thread for no less wall time (1.10 × at 4 × 256 MiB, 15 pairs; 1.03 × at 4 × 1 GiB,
  * 7 pairs): its isolate compiles the same hot code again, and those compiles compete with both
  * parsing threads for the two cores. On slow inputs (the same records as JUL SimpleFormatter) the
- * worker took 0.64 of one thread's wall time (5 pairs). Env CATALINA_LENS_WORKERS=N forces N
+ * worker took 0.64 of one thread's wall time (5 pairs), and 0.84 once JUL's other loggers' starts
+ * were read on bytes (5 pairs). Env CATALINA_LENS_WORKERS=N forces N
  * workers (0: none) whatever the size, the cores and the inputs.
  */
 export async function workerCount(
