@@ -108,18 +108,24 @@ describe('JulStarts', () => {
 
 describe('isSecondLine', () => {
   const second = header.nextLine!;
-  test.each([
-    ['INFO: Server startup', YES],
-    ['信息: Receiver Server Socket bound', UNSURE],
-    ['SEVERE:no space', YES],
-    [': nothing before', NO],
+  const firstOf = (file: string, re: RegExp) => readFileSync(file, 'utf8').split(/\r?\n/).find((l) => re.test(l))!;
+  // Real lines: a JUL second line in English and in Chinese, a stack frame of a Tomcat 8.0 log.
+  const real: Array<[string, number]> = [
+    [firstOf(join(CORPUS, 'simpleformatter-default/tomcat1/catalina.out'), /^INFO: /), YES],
+    [firstOf(join(PUBLIC, 'yanwuyang-tomcat6-zh_CN-2L-JUL.log'), /^信息: /), UNSURE],
+    [firstOf(join(PUBLIC, 'isaiasa-tomcat8.0.33-tomcat0-catalina.2019-05-21.log'), /^\tat /), NO],
+  ];
+  // Synthesised edges of the pattern.
+  const edges: Array<[string, number]> = [
+    ['SEVERE:no space after the colon', YES],
+    [': nothing before the colon', NO],
     ['INFO : a space before the colon', NO],
-    ['\tat org.apache.X.y(X.java:1)', NO],
-    [`${'X'.repeat(30)}: thirty`, YES],
-    [`${'X'.repeat(31)}: thirty-one`, NO],
+    [`${'X'.repeat(30)}: thirty characters`, YES],
+    [`${'X'.repeat(31)}: thirty-one characters`, NO],
     ['no colon at all', NO],
     ['', NO],
-  ])('%j', (text, answer) => {
+  ];
+  test.each([...real, ...edges])('%j', (text, answer) => {
     expect(isSecondLine(Buffer.from(text), 0, Buffer.byteLength(text))).toBe(answer);
     if (answer !== UNSURE) expect(second.test(text)).toBe(answer === YES);
   });
