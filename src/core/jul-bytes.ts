@@ -38,8 +38,11 @@ function isAsciiSpace(b: number): boolean {
   return b === SPACE || (b >= 0x09 && b <= 0x0d);
 }
 
-/** Longest time text compared byte for byte with the last one (longer ones are decoded each time). */
-const TIME_CACHE_BYTES = 64;
+/**
+ * Longest time text read here (the longest form, Korean with its AM/PM word, is ~30 bytes): a header
+ * with more before its logger goes the general way, as a line that long is not worth a guess.
+ */
+const MAX_TIME_BYTES = 64;
 
 /**
  * A header's ` LOGGER METHOD` end met before (without the space), and whether its logger is another
@@ -55,7 +58,7 @@ const MAX_TAILS = 4096;
 
 export class JulStarts {
   /** The last header's time: its bytes and text (headers of one second share it). */
-  private readonly lastTime = Buffer.alloc(TIME_CACHE_BYTES);
+  private readonly lastTime = Buffer.alloc(MAX_TIME_BYTES);
   private lastTimeLength = -1;
   private lastTimeText = '';
   /** Tails met, by a hash of their method and its length. */
@@ -143,7 +146,7 @@ export class JulStarts {
   /** The text of `buf[start, end)` when it is one whole `%TIME%`, else undefined. */
   private timeText(buf: Buffer, start: number, end: number): string | undefined {
     const n = end - start;
-    if (n <= 0) return undefined;
+    if (n <= 0 || n > MAX_TIME_BYTES) return undefined;
     if (n === this.lastTimeLength) {
       let k = 0;
       while (k < n && buf[start + k] === this.lastTime[k]) k++;
@@ -151,11 +154,9 @@ export class JulStarts {
     }
     const text = buf.toString('utf8', start, end);
     if (!this.time.test(text)) return undefined;
-    if (n <= TIME_CACHE_BYTES) {
-      buf.copy(this.lastTime, 0, start, end);
-      this.lastTimeLength = n;
-      this.lastTimeText = text;
-    }
+    buf.copy(this.lastTime, 0, start, end);
+    this.lastTimeLength = n;
+    this.lastTimeText = text;
     return text;
   }
 }
