@@ -35,11 +35,16 @@ export async function onBytePath(path: string, opts: BytePathOptions): Promise<b
   if (!(opts.fastPath ?? fastPathDefault()) || opts.all || !(opts.lineScan ?? lineScanDefault()) || !isUtf8Encoding(opts.encoding)) return false;
   const head = await readHead(path);
   if (!head || (head[0] === 0x1f && head[1] === 0x8b)) return false;
-  const cut = head.lastIndexOf(0x0a);
+  // The first DEFAULT_DETECT_LINES whole lines only: the head holds several times more.
+  let cut = -1;
+  for (let n = 0; n < DEFAULT_DETECT_LINES; n++) {
+    const nl = head.indexOf(0x0a, cut + 1);
+    if (nl < 0) break;
+    cut = nl;
+  }
   const lines = head
     .toString('utf8', isBom(head, 0, head.length) ? 3 : 0, cut < 0 ? head.length : cut) // as the framer skips it
     .split('\n')
-    .slice(0, DEFAULT_DETECT_LINES)
     .map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
   if (detectPrefix(lines)) return false; // prefixed lines are decoded
   const fmt = opts.logFormat ? opts.formats.find((f) => f.name === opts.logFormat) : detectFormat(lines, opts.formats).format;
