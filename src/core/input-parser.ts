@@ -25,7 +25,7 @@ import { isUtf8 } from 'node:buffer';
 import { decodeLine, LINE_INVALID_UTF8, LINE_TRUNCATED, LineFramer, lineContentEnd, NEWLINE } from './line-framer.js';
 import { COPY_AREA, createScanPlan, LineScanKernel, REPORT_INTS, SCAN_COUNTED_START, SCAN_LOGGER_START, SCAN_MAYBE_FOREIGN, type ScanPlan, type WholeScan } from './line-scan.js';
 import { isoWithOffset } from './iso-time.js';
-import { isSecondLine, JulStarts, YES } from './jul-bytes.js';
+import { isSecondLine, JulStarts, secondLineMessage, YES } from './jul-bytes.js';
 import { HeadTable } from './start-heads.js';
 import { lineDecoder } from './text-encoding.js';
 import { emptyInputStats, type ClusterEvent, type InputStats, type Line, type LogRecord } from './types.js';
@@ -114,6 +114,8 @@ interface HeldLine {
   start: number;
   end: number;
   time: string;
+  /** Its logger is a lifecycle logger (else another logger). */
+  lifecycle: boolean;
   lineNo: number;
   lineOffset: number;
   /** `buf` is a copy of its own (not the chunk being pushed). */
@@ -145,15 +147,16 @@ export class InputParser {
   private plan: ScanPlan | undefined;
   /** Off the byte path: what a start line of any format may begin with (undefined: not known). */
   private anyStart: HeadTable | undefined;
-  /** JUL SimpleFormatter starts of other loggers' records, read on bytes (jul-bytes.ts). */
+  /** JUL SimpleFormatter record starts that may be only counted, read on bytes (jul-bytes.ts). */
   private jul: JulStarts | undefined;
   /**
-   * A JUL header line of another logger's record read on bytes, waiting for the next line: with a
-   * `LEVEL:` line its record is counted, else it is decoded and pushed as it would have been. Its
+   * A JUL header line of another or a lifecycle logger's record read on bytes, waiting for the next
+   * line: with a `LEVEL:` line (and, for a lifecycle logger, a message no template fits) its record
+   * is counted, else it is decoded and pushed as it would have been. Its
    * bytes are those of the chunk being pushed, copied only if it is still held when `push` returns
    * (the caller may reuse its buffer); one object, reused.
    */
-  private readonly julHeader: HeldLine = { buf: Buffer.alloc(0), start: 0, end: 0, time: '', lineNo: 0, lineOffset: 0, owned: false };
+  private readonly julHeader: HeldLine = { buf: Buffer.alloc(0), start: 0, end: 0, time: '', lifecycle: false, lineNo: 0, lineOffset: 0, owned: false };
   private julHolding = false;
 
   constructor(
@@ -295,7 +298,8 @@ export class InputParser {
       return;
     }
     if (this.julHolding) {
-      if (flags === 0 && isSecondLine(buf, start, end) === YES) {
+      // A lifecycle logger's record is wanted where a template may fit its message (as `wanted` asks).
+      if (flags === 0 && isSecondLine(buf, start, end) === YES && !(this.julHeader.lifecycle && this.messageMayMatch(buf, secondLineMessage(buf, start, end), end))) {
         this.julHolding = false;
         this.assembler.countStart(this.julHeader.time, 2);
         return;
@@ -307,9 +311,10 @@ export class InputParser {
       return;
     }
     if (this.jul !== undefined && flags === 0 && this.assembler.mayCountStart) {
-      const time = this.jul.otherLoggerTime(buf, start, end);
+      const time = this.jul.headerTime(buf, start, end);
       if (time !== undefined) {
         const h = this.julHeader;
+        h.lifecycle = this.jul.lifecycle;
         h.buf = buf;
         h.start = start;
         h.end = end;

@@ -1,6 +1,7 @@
 // JUL SimpleFormatter (Tomcat 6/7) record starts read on bytes, for the records that cannot yield an
-// event: a header line `TIME LOGGER METHOD` whose logger is no cluster or lifecycle logger, followed
-// by a `LEVEL: message` line. Such a record is only counted, and its time read (the assembler reads
+// event: a header line `TIME LOGGER METHOD` whose logger is no cluster logger, followed by a
+// `LEVEL: message` line (for a lifecycle logger, a message no template's literal prefix fits, as the
+// OneLine byte path asks). Such a record is only counted, and its time read (the assembler reads
 // every JUL timestamp: with twelve time forms, each read steers the next), so neither line is decoded
 // nor matched against the header regex with every locale's dates. Both lines were decoded and matched
 // before, which made a JUL file ~3.5 × slower than the same records as OneLineFormatter.
@@ -9,7 +10,7 @@
 // grammar change turns this off, as for the OneLine start matcher). A yes here implies the regexes'
 // yes with the same time; where it cannot say yes, the lines go the general way.
 
-import { OTHER_LOGGER, type LoggerFilter } from './cluster-prefilter.js';
+import { CLUSTER_LOGGER, LIFECYCLE_LOGGER, type LoggerFilter } from './cluster-prefilter.js';
 import type { CompiledFormat } from './format-grammar.js';
 
 /** The jul_simple `header` pattern and its second line, as written in grammars/formats/jul-simple.json. */
@@ -45,12 +46,12 @@ function isAsciiSpace(b: number): boolean {
 const MAX_TIME_BYTES = 64;
 
 /**
- * A header's ` LOGGER METHOD` end met before (without the space), and whether its logger is another
- * logger: the next header that ends so needs neither the logger's check nor its kind.
+ * A header's ` LOGGER METHOD` end met before (without the space), and its logger's kind: the next
+ * header that ends so needs neither the logger's check nor its kind.
  */
 interface Tail {
   bytes: Buffer;
-  other: boolean;
+  kind: number;
 }
 
 /** Tails kept (then the table starts over). */
@@ -80,12 +81,15 @@ export class JulStarts {
     return new JulStarts(new RegExp(`^(?:${fmt.timestamp.embed})$`, 's'), loggers);
   }
 
+  /** Whether the logger of the header last given a time is a lifecycle logger (else another logger). */
+  lifecycle = false;
+
   /**
    * The time text of `buf[start, end)` when the line is a `header` line (as the pattern reads it)
-   * whose logger is no cluster or lifecycle logger; undefined otherwise, or when that cannot be told
-   * on bytes (then the line is to be decoded and matched).
+   * whose logger is no cluster logger (`lifecycle` says which kind it is); undefined otherwise, or
+   * when that cannot be told on bytes (then the line is to be decoded and matched).
    */
-  otherLoggerTime(buf: Buffer, start: number, end: number): string | undefined {
+  headerTime(buf: Buffer, start: number, end: number): string | undefined {
     // METHOD: [\w$<>-]+ after the last space (hashed, to look its tail up)
     let i = end - 1;
     let hash = 0;
@@ -98,7 +102,7 @@ export class JulStarts {
     const loggerEnd = i;
     const key = hash ^ ((end - i) << 24);
     const known = this.knownTail(this.tails.get(key), buf, start, end);
-    if (known !== undefined) return known.other ? this.timeText(buf, start, end - known.bytes.length - 1) : undefined;
+    if (known !== undefined) return this.timeOf(known.kind, buf, start, end - known.bytes.length - 1);
     // LOGGER: [A-Za-z_$][\w$]*(?:\.[\w$]+)+ before it, after the space before that
     let dots = 0;
     let j = loggerEnd - 1;
@@ -113,9 +117,15 @@ export class JulStarts {
     if (j < start || buf[j] !== SPACE || dots === 0) return undefined;
     const loggerStart = j + 1;
     if (LOGGER_FIRST[buf[loggerStart]] !== 1) return undefined;
-    const other = this.loggers.kind(buf, loggerStart, loggerEnd) === OTHER_LOGGER;
-    this.remember(key, { bytes: Buffer.from(buf.subarray(loggerStart, end)), other });
-    return other ? this.timeText(buf, start, j) : undefined;
+    const kind = this.loggers.kind(buf, loggerStart, loggerEnd);
+    this.remember(key, { bytes: Buffer.from(buf.subarray(loggerStart, end)), kind });
+    return this.timeOf(kind, buf, start, j);
+  }
+
+  private timeOf(kind: number, buf: Buffer, start: number, end: number): string | undefined {
+    if (kind === CLUSTER_LOGGER) return undefined;
+    this.lifecycle = kind === LIFECYCLE_LOGGER;
+    return this.timeText(buf, start, end);
   }
 
   /** The tail of `key` that `buf[start, end)` ends with, after a space. */
@@ -165,6 +175,13 @@ export class JulStarts {
 export const NO = 0;
 export const YES = 1;
 export const UNSURE = 2;
+
+/** Where the message of a second line (`isSecondLine` YES) begins: after its `:` and one space. */
+export function secondLineMessage(buf: Uint8Array, start: number, end: number): number {
+  let i = start;
+  while (buf[i] !== COLON) i++;
+  return i + 1 < end && buf[i + 1] === SPACE ? i + 2 : i + 1;
+}
 
 /**
  * Whether `buf[start, end)` is a header's second line, `LEVEL: message` as JUL_SECOND_LINE reads it:

@@ -1,12 +1,13 @@
 // JUL SimpleFormatter starts read on bytes (src/core/jul-bytes.ts) must answer what the grammar's
-// regexes answer: a yes only where the header regex matches with the same time and the logger is
-// no cluster or lifecycle logger, and a second line only where the second-line regex matches.
+// regexes answer: a time only where the header regex matches with the same time and the logger is
+// no cluster logger (and of the kind said), and a second line only where the second-line regex
+// matches.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { LoggerFilter, OTHER_LOGGER } from '../../src/core/cluster-prefilter.js';
+import { CLUSTER_LOGGER, LIFECYCLE_LOGGER, LoggerFilter, OTHER_LOGGER } from '../../src/core/cluster-prefilter.js';
 import { InputParser } from '../../src/core/input-parser.js';
 import { isSecondLine, JulStarts, NO, UNSURE, YES } from '../../src/core/jul-bytes.js';
 import type { ClusterEvent } from '../../src/core/types.js';
@@ -42,18 +43,23 @@ describe('JulStarts', () => {
     expect(realTimes.some((t) => /^\d\d\/\d\d\//.test(t))).toBe(true);
   });
 
-  test('reads the real headers: the time of other loggers, nothing for cluster and lifecycle loggers', () => {
-    let other = 0;
+  test('reads the real headers: the time and kind of other and lifecycle loggers, nothing for cluster loggers', () => {
+    const seen = [0, 0, 0];
     for (const line of realHeaders) {
       const g = header.regex.exec(line)!.groups!;
       const buf = Buffer.from(line);
-      const time = starts.otherLoggerTime(buf, 0, buf.length);
-      if (loggers.kindOfName(g.logger) === OTHER_LOGGER) {
+      const time = starts.headerTime(buf, 0, buf.length);
+      const kind = loggers.kindOfName(g.logger);
+      seen[kind]++;
+      if (kind === CLUSTER_LOGGER) expect(time).toBeUndefined();
+      else {
         expect(time).toBe(g.time);
-        other++;
-      } else expect(time).toBeUndefined();
+        expect(starts.lifecycle).toBe(kind === LIFECYCLE_LOGGER);
+      }
     }
-    expect(other).toBeGreaterThan(5);
+    expect(seen[OTHER_LOGGER]).toBeGreaterThan(5);
+    expect(seen[LIFECYCLE_LOGGER]).toBeGreaterThan(5);
+    expect(seen[CLUSTER_LOGGER]).toBeGreaterThan(5);
   });
 
   test('a header it has read before, changed before its logger, is read again, not taken from memory', () => {
@@ -65,14 +71,14 @@ describe('JulStarts', () => {
       const at = line.length - g.logger.length - g.method.length - 2;
       for (const variant of [`${line.slice(0, at)}x${line.slice(at + 1)}`, `${line.slice(0, at)}  ${line.slice(at + 1)}`, `${line.slice(0, at)}\t${line.slice(at + 1)}`]) {
         const buf = Buffer.from(line);
-        expect(starts.otherLoggerTime(buf, 0, buf.length)).toBe(g.time); // read, and remembered
+        expect(starts.headerTime(buf, 0, buf.length)).toBe(g.time); // read, and remembered
         const vbuf = Buffer.from(variant);
-        const time = starts.otherLoggerTime(vbuf, 0, vbuf.length);
+        const time = starts.headerTime(vbuf, 0, vbuf.length);
         // Undefined is always safe (the line goes the general way); a time must be the regex's.
         if (time !== undefined) {
           const m = header.regex.exec(variant);
           expect(m?.groups?.time).toBe(time);
-          expect(loggers.kindOfName(m!.groups!.logger)).toBe(OTHER_LOGGER);
+          expect(loggers.kindOfName(m!.groups!.logger)).toBe(starts.lifecycle ? LIFECYCLE_LOGGER : OTHER_LOGGER);
         }
         checked++;
       }
@@ -80,7 +86,7 @@ describe('JulStarts', () => {
     expect(checked).toBeGreaterThan(15);
   });
 
-  test('a time only where the header regex matches with that time, and the logger is another logger', () => {
+  test('a time only where the header regex matches with that time, and the logger is no cluster logger', () => {
     const token = (chars: string) => fc.string({ unit: fc.constantFrom(...chars), maxLength: 12 });
     const loggerish = token('abcXYZ019_$.. .<>-:é');
     const line = fc.tuple(fc.constantFrom(...realTimes, 'Nov 26, 2026 3:12:27', '26/11/2026', ''), fc.constantFrom(' ', '  ', '', '\t'), loggerish, fc.constantFrom(' ', '', '.'), loggerish);
@@ -93,12 +99,12 @@ describe('JulStarts', () => {
     fc.assert(
       fc.property(built, (text) => {
         const buf = Buffer.from(text);
-        const time = starts.otherLoggerTime(buf, 0, buf.length);
+        const time = starts.headerTime(buf, 0, buf.length);
         if (time === undefined) return;
         yes++;
         const m = header.regex.exec(text);
         expect(m?.groups?.time).toBe(time);
-        expect(loggers.kindOfName(m!.groups!.logger)).toBe(OTHER_LOGGER);
+        expect(loggers.kindOfName(m!.groups!.logger)).toBe(starts.lifecycle ? LIFECYCLE_LOGGER : OTHER_LOGGER);
       }),
       { numRuns: 3000 },
     );
