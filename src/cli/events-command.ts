@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import { sanitizeForTerminal } from '../core/sanitize.js';
 import { streamEvents } from '../pipeline/read-events.js';
 import type { InputStats } from '../core/types.js';
@@ -7,30 +8,47 @@ import { ProgressLine } from './progress.js';
 
 export async function runEvents(args: CliArgs): Promise<number> {
   const out: string[] = [];
+  const stdout = process.stdout;
   // A progress line only when the events do not scroll on the same terminal.
   const progress = new ProgressLine(process.stdout.isTTY ? { isTTY: false, write: () => true } : process.stderr);
   let collected;
   try {
-    // Each event is written as the merge hands it on, so nothing is kept.
+    // Each event is written as the merge hands it on, so nothing is kept; while the reader of a pipe
+    // lags, the merge (and so the reading) waits: Node queues what a full pipe does not take.
     collected = await streamEvents(pathsOrDefault(args), { ...readOptions(args), onProgress: progress.update }, {
       event(ev) {
         out.push(JSON.stringify(ev));
-        if (out.length >= 1000) flush(out);
+        if (out.length >= 1000) return flush(out, stdout);
       },
     });
   } finally {
     progress.clear();
   }
-  flush(out);
+  await flush(out, stdout);
   if (args.stats) for (const s of collected.inputs) process.stderr.write(`${statsLine(s)}\n`);
   reportInputErrors(collected.errors);
   return collected.errors.length > 0 ? 1 : 0;
 }
 
-function flush(lines: string[]): void {
-  if (lines.length === 0) return;
-  process.stdout.write(`${lines.join('\n')}\n`);
+/** Writes `lines` and empties it; resolves once `out` has room again when it was full. */
+function flush(lines: string[], out: Writable): Promise<void> | undefined {
+  if (lines.length === 0) return undefined;
+  const full = !out.write(`${lines.join('\n')}\n`);
   lines.length = 0;
+  return full ? drained(out) : undefined;
+}
+
+/** Resolves on 'drain', or on 'close' (a closed pipe ends the process elsewhere: main.ts). */
+function drained(out: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      out.off('drain', done);
+      out.off('close', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('close', done);
+  });
 }
 
 /**
