@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { sanitizeForTerminal } from '../core/sanitize.js';
 import { streamEvents } from '../pipeline/read-events.js';
@@ -35,20 +36,8 @@ function flush(lines: string[], out: Writable): Promise<void> | undefined {
   if (lines.length === 0) return undefined;
   const full = !out.write(`${lines.join('\n')}\n`);
   lines.length = 0;
-  return full ? drained(out) : undefined;
-}
-
-/** Resolves on 'drain', or on 'close' (a closed pipe ends the process elsewhere: main.ts). */
-function drained(out: Writable): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      out.off('drain', done);
-      out.off('close', done);
-      resolve();
-    };
-    out.on('drain', done);
-    out.on('close', done);
-  });
+  // As writeJson and tail wait; a closed pipe ends the process on its 'error' (main.ts).
+  return full ? once(out, 'drain').then(() => undefined) : undefined;
 }
 
 /**
