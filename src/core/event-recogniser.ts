@@ -33,6 +33,8 @@ export interface EventRecogniser {
   mayMatch(text: string, complete: boolean): boolean;
   /** Every template that matches a message (first line), with its fields; for sample checks. */
   matchAll(message: string): Array<{ template: CompiledTemplate; fields: Record<string, unknown> }>;
+  /** The templates' literal prefixes, each once: what `mayMatch` compares a message's start with. */
+  readonly prefixes: readonly string[];
 }
 
 /** A logger's simple name: `SimpleTcpCluster` of `org.apache.catalina.ha.tcp.SimpleTcpCluster`. */
@@ -206,5 +208,6 @@ export function createEventRecogniser(grammars: CompiledEventGrammar[]): EventRe
     return false;
   }
 
-  return { recognise, isClusterLogger, mayMatch, matchAll };
+  const prefixes = [...new Set(grammars.flatMap((g) => g.templates.map((t) => t.prefix)))];
+  return { recognise, isClusterLogger, mayMatch, matchAll, prefixes };
 }

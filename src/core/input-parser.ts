@@ -128,6 +128,8 @@ export class InputParser {
   private readonly assembler: ReturnType<typeof createRecordAssembler>;
   private readonly recognise: (rec: LogRecord, node: string) => ClusterEvent | undefined;
   private readonly mayMatch: (text: string, complete: boolean) => boolean;
+  /** The templates' literal prefixes (the recogniser's), for the kernel's message test. */
+  private readonly messagePrefixes: readonly string[];
 
   private mode: Mode;
   private matcher: StartMatcher | undefined;
@@ -167,6 +169,7 @@ export class InputParser {
     const recogniser = sharedEventRecogniser(opts.events);
     this.recognise = recogniser.recognise.bind(recogniser);
     this.mayMatch = recogniser.mayMatch.bind(recogniser);
+    this.messagePrefixes = recogniser.prefixes;
     const decode = lineDecoder(opts.encoding);
     const fast = (this.fast = (opts.fastPath ?? fastPathDefault()) && !opts.all && decode === undefined);
     // The fast path, where lines are decoded anyway (a format without a byte path): the records that
@@ -358,8 +361,7 @@ export class InputParser {
     this.mode = Mode.Bytes;
     const foreign = this.assembler.foreignHeads;
     if (matcher.signature && foreign && (this.opts.lineScan ?? lineScanDefault())) {
-      const prefixes = this.opts.events.flatMap((g) => g.templates.map((t) => t.prefix));
-      const plan = createScanPlan(matcher.signature, foreign, this.loggers!.names, prefixes);
+      const plan = createScanPlan(matcher.signature, foreign, this.loggers!.names, this.messagePrefixes);
       if (plan) this.kernel = LineScanKernel.create(plan);
       if (this.kernel) this.plan = plan;
     }
