@@ -118,8 +118,6 @@ interface HeldLine {
   lifecycle: boolean;
   lineNo: number;
   lineOffset: number;
-  /** `buf` is a copy of its own (not the chunk being pushed). */
-  owned: boolean;
 }
 
 export class InputParser {
@@ -158,7 +156,7 @@ export class InputParser {
    * bytes are those of the chunk being pushed, copied only if it is still held when `push` returns
    * (the caller may reuse its buffer); one object, reused.
    */
-  private readonly julHeader: HeldLine = { buf: Buffer.alloc(0), start: 0, end: 0, time: '', lifecycle: false, lineNo: 0, lineOffset: 0, owned: false };
+  private readonly julHeader: HeldLine = { buf: Buffer.alloc(0), start: 0, end: 0, time: '', lifecycle: false, lineNo: 0, lineOffset: 0 };
   private julHolding = false;
 
   constructor(
@@ -281,11 +279,9 @@ export class InputParser {
   /** The held JUL header outlives the chunk it was read from: its bytes are copied. */
   private ownJulHeader(): void {
     const h = this.julHeader;
-    if (h.owned) return;
     h.buf = Buffer.from(h.buf.subarray(h.start, h.end));
     h.end -= h.start;
     h.start = 0;
-    h.owned = true;
   }
 
   private decode(buf: Buffer, start: number, end: number, flags: number): Line {
@@ -324,7 +320,6 @@ export class InputParser {
         h.time = time;
         h.lineNo = this.lineNo;
         h.lineOffset = this.lineOffset;
-        h.owned = false;
         this.julHolding = true;
         return;
       }
