@@ -451,12 +451,16 @@ class Assembler implements RecordAssembler {
     // `start` for an unwanted record, its fields only its time.
     this.emit();
     const fmt = this.fmt!;
-    const times = this.timesOf(fmt);
     this.curFormat = fmt;
-    if (times?.readAll) times.reader.read(time);
+    this.countRecord(this.timesOf(fmt), time, lineCount, undefined);
+  }
+
+  /** The current record is an unwanted one of `lineCount` lines: counted, its time read where every time is. */
+  private countRecord(times: Times | undefined, time: string | undefined, lineCount: number, prefix: string | undefined): void {
+    if (times?.readAll) times.reader.read(time!);
     this.counting.lineCount = lineCount;
     this.cur = this.counting;
-    this.curPrefix = undefined;
+    this.curPrefix = prefix;
   }
 
   dropHeld(): void {
@@ -475,10 +479,7 @@ class Assembler implements RecordAssembler {
     const times = f.time !== undefined ? this.timesOf(fmt) : undefined;
     this.curFormat = fmt;
     if (this.wanted !== undefined && !this.wanted(f.logger, f.message ?? '')) {
-      if (times?.readAll) times.reader.read(f.time!);
-      this.counting.lineCount = lineCount;
-      this.cur = this.counting;
-      this.curPrefix = prefix;
+      this.countRecord(times, f.time, lineCount, prefix);
       return;
     }
     const r: LogRecord = {
