@@ -417,7 +417,8 @@ function fill(m: RegExpExecArray, slots: Slots, out: MatchFields): void {
  * returns true when `text` is a start line of this pattern (its first line, for a nextLine pattern).
  */
 export function matchInto(p: CompiledPattern, text: string, out: MatchFields): boolean {
-  if (p.firstChars !== undefined && !p.firstChars.has(text.charCodeAt(0))) return false;
+  // An empty line is tested apart: charCodeAt(0) out of range deoptimised the parser's hot path.
+  if (p.firstChars !== undefined && (text.length === 0 || !p.firstChars.has(text.charCodeAt(0)))) return false;
   if (p.json) {
     const f = matchPattern(p, text);
     if (!f) return false;
@@ -455,7 +456,7 @@ export function matchNextInto(p: CompiledPattern, text: string, out: MatchFields
  * is parsed; a line that is not a JSON object does not match.
  */
 export function matchPattern(p: CompiledPattern, text: string): MatchFields | undefined {
-  if (p.firstChars !== undefined && !p.firstChars.has(text.charCodeAt(0))) return undefined;
+  if (p.firstChars !== undefined && (text.length === 0 || !p.firstChars.has(text.charCodeAt(0)))) return undefined;
   const m = p.regex.exec(text);
   if (!m) return undefined;
   if (!p.json) return (m.groups ?? {}) as MatchFields;
