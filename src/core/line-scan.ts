@@ -272,6 +272,18 @@ export class LineScanKernel {
     return bytes.buffer === this.k.memory.buffer;
   }
 
+  /**
+   * Makes the first `length` bytes of `readBuffer(size, slot)` (whole lines) the region `scan` goes
+   * over, where they were read. For a shared memory, use this rather than `load`: V8 gives a shared
+   * memory a new `buffer` object some time after it grew (once every thread sharing it has been
+   * told), so a slot's Buffer made before then is not `holds()` afterwards, and `load` would copy
+   * it over the slots.
+   */
+  loadSlot(size: number, slot: number, length: number): void {
+    this.regionAt = SLOTS_AT + slot * align(size + SLACK, 64);
+    this.regionLength = length;
+  }
+
   /** Makes `region` (whole lines: its last byte is a newline) the one `scan` goes over. */
   load(region: Uint8Array): void {
     const memory = this.k.memory.buffer;

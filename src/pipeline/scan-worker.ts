@@ -142,11 +142,10 @@ function sendChunk(id: number, f: FileScan): void {
       f.carry = true;
     } else {
       length = last + 1; // whole lines; the next read starts at the line after them
-      const region = data.subarray(0, length);
-      f.kernel.load(region);
+      f.kernel.loadSlot(f.chunkBytes, slot, length);
       scan = f.kernel.scanAll(f.maxLine);
       // Not UTF-8: the main thread takes the region as the kernel's parser always does (split and framed).
-      if (!scan.ascii && !isUtf8(region)) scan = undefined;
+      if (!scan.ascii && !isUtf8(data.subarray(0, length))) scan = undefined;
     }
   }
   f.pos += length;

@@ -215,3 +215,29 @@ test('chunks that are not read into the kernel (gzip, stdin, tail) are copied 64
   expect(kernel.holds(own)).toBe(true);
   expect(kernel.holds(Buffer.alloc(16))).toBe(false);
 });
+
+test("a shared kernel scans a read slot where it is (loadSlot): the same reports as a copy, and the other slot's bytes untouched", () => {
+  const data = readFileSync(join(PUBLIC, 'isaiasa-tomcat8.0.33-tomcat0-catalina.2019-05-21.log'));
+  const size = 256 * 1024;
+  const region = data.subarray(0, data.lastIndexOf(0x0a, size - 1) + 1);
+  const expected = LineScanKernel.create(plan())!;
+  expected.load(Buffer.from(region));
+  const want = expected.scanAll(1 << 20);
+
+  const shared = LineScanKernel.create(plan(), true)!;
+  // The other slot holds other whole lines, padded with empty ones to the same length (so that a
+  // scan of the wrong slot ends, and differs).
+  const later = data.subarray(data.indexOf(0x0a, size) + 1);
+  const lines = later.subarray(0, later.lastIndexOf(0x0a, region.length - 1) + 1);
+  const otherRegion = Buffer.concat([lines, Buffer.alloc(region.length - lines.length, 0x0a)]);
+  const other = shared.readBuffer(size, 0);
+  otherRegion.copy(other);
+  region.copy(shared.readBuffer(size, 1));
+  shared.loadSlot(size, 1, region.length);
+  const got = shared.scanAll(1 << 20);
+  expect(got.count).toBeGreaterThan(0);
+  expect(got.count).toBe(want.count);
+  expect(got.lines).toBe(want.lines);
+  expect([...got.entries.subarray(0, got.count * REPORT_INTS)]).toEqual([...want.entries.subarray(0, want.count * REPORT_INTS)]);
+  expect(other.subarray(0, otherRegion.length).equals(otherRegion)).toBe(true);
+});
