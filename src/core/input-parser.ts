@@ -491,6 +491,11 @@ export class InputParser {
       let start = from;
       let lineNo = linesBefore;
       while (start < to) {
+        if (this.assembler.tracing) {
+          // The rest are lines of the record's stack trace, which no event carries: counted, not decoded.
+          this.assembler.countTraceLines(count - (lineNo - linesBefore));
+          return;
+        }
         // not reported, so not over the cap
         const nl = region.indexOf(NEWLINE, start);
         this.lineNo = ++lineNo;

@@ -108,6 +108,16 @@ export interface RecordAssembler {
    */
   countStart(time: string, lineCount: number): void;
   /**
+   * True while a line that starts no record of any format would only go into the current (kept)
+   * record's stack trace: its trace has begun, no line is awaited, and no continuation rule applies.
+   */
+  readonly tracing: boolean;
+  /**
+   * Adds `n` such lines to the current record's `lineCount` without keeping them (only while
+   * `tracing`): for a caller that reads no record's `trace`.
+   */
+  countTraceLines(n: number): void;
+  /**
    * The line after a held first line of a two-line record (another format's, on the byte path) was
    * not pushed here: it was not its second line, so the held line starts nothing.
    */
@@ -439,6 +449,24 @@ class Assembler implements RecordAssembler {
 
   countLine(): void {
     this.counting.lineCount++;
+  }
+
+  get tracing(): boolean {
+    // What `process` checks before it attaches a line: no line held, no prefix, no provisional
+    // format, no continuation rule; then `attach` keeps it in the trace.
+    return (
+      this.inTrace &&
+      this.cur !== undefined &&
+      this.cur !== this.counting &&
+      this.held === undefined &&
+      !this.prefixMode &&
+      !this.provisional &&
+      (this.curFormat?.continuation.length ?? 0) === 0
+    );
+  }
+
+  countTraceLines(n: number): void {
+    this.cur!.lineCount += n;
   }
 
   get mayCountStart(): boolean {

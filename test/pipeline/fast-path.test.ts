@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { clusterLoggerBytes, spaceAt } from '../../src/core/cluster-prefilter.js';
 import { isClusterLogger } from '../../src/core/event-recogniser.js';
 import { InputParser, fastPathDefault } from '../../src/core/input-parser.js';
@@ -142,6 +142,27 @@ describe('decoding', () => {
     const noiseOnly = parse(noise, true);
     expect(fast.parser.decodedLines).toBeLessThanOrEqual(noiseOnly.parser.decodedLines + 200);
     expect(fast.parser.decodedLines).toBeLessThan(noiseOnly.parser.stats.lines * 0.8);
+  });
+
+  test("a kept record's stack trace is counted, not decoded, once the trace has begun", () => {
+    // The real log's cluster records carry 728 lines of `\tat org.apache.catalina.tribes...` (failed
+    // multicast joins): what follows a trace's first line goes into the record's trace, which no
+    // event carries.
+    const decode = vi.spyOn(InputParser.prototype as unknown as { decode: (...a: unknown[]) => { text: string } }, 'decode');
+    try {
+      for (const chunk of [1 << 20, 4093]) {
+        decode.mockClear();
+        const fast = parse(noise, true, chunk);
+        const tat = decode.mock.results.filter((r) => r.value.text.startsWith('\tat ')).length;
+        expect(noise.toString('latin1').split('\n').filter((l) => l.startsWith('\tat org.apache.catalina.tribes')).length).toBe(728);
+        expect(tat).toBeLessThan(50);
+        const slow = parse(noise, false);
+        expect(fast.parser.stats).toEqual(slow.parser.stats);
+        expect(fast.events).toEqual(slow.events);
+      }
+    } finally {
+      decode.mockRestore();
+    }
   });
 
   test('a log without cluster records decodes no more than the detection lines', () => {
