@@ -353,6 +353,9 @@ export class LineScanKernel {
       lines += r.lines;
       ascii &&= r.ascii;
       if (r.resume >= this.regionLength) break;
+      // A call that finished no line: the region's last line has no newline (a caller's error),
+      // and every further call would stop there too.
+      if (r.lines === 0) throw new Error('line scan: the region does not end with a newline');
       r = this.scan(r.resume, maxLine);
     }
     return { entries, count, lines, ascii };

@@ -241,3 +241,16 @@ test("a shared kernel scans a read slot where it is (loadSlot): the same reports
   expect([...got.entries.subarray(0, got.count * REPORT_INTS)]).toEqual([...want.entries.subarray(0, want.count * REPORT_INTS)]);
   expect(other.subarray(0, otherRegion.length).equals(otherRegion)).toBe(true);
 });
+
+test('a region that does not end with a newline is an error, not an endless scan', () => {
+  // A real log's first line and most of its second, without the second's newline.
+  const data = readFileSync(join(PUBLIC, 'isaiasa-tomcat8.0.33-tomcat0-catalina.2019-05-21.log'));
+  const first = data.indexOf(0x0a) + 1;
+  const lines = data.subarray(0, data.indexOf(0x0a, first) - 1);
+  const kernel = LineScanKernel.create(plan(), true)!;
+  lines.copy(kernel.readBuffer(64 * 1024, 0));
+  kernel.loadSlot(64 * 1024, 0, lines.length);
+  expect(() => kernel.scanAll(1 << 20)).toThrow(/does not end with a newline/);
+  kernel.loadSlot(64 * 1024, 0, first);
+  expect(kernel.scanAll(1 << 20).lines).toBe(1);
+});
