@@ -129,6 +129,11 @@ function align(n: number, to: number): number {
   return Math.ceil(n / to) * to;
 }
 
+/** Where slot `slot` of `size`-byte read slots begins (each with its slack after it, 64-aligned). */
+function slotAt(size: number, slot: number): number {
+  return SLOTS_AT + slot * align(size + SLACK, 64);
+}
+
 /**
  * The plan for a format's start signature, the bytes that may begin a foreign record, the
  * lifecycle loggers' simple names and the event templates' literal prefixes (a lifecycle logger's
@@ -252,9 +257,8 @@ export class LineScanKernel {
    * call for the same slot.
    */
   readBuffer(size: number, slot = 0): Buffer {
-    const stride = align(size + SLACK, 64);
-    this.grow(SLOTS_AT + Math.max(2, slot + 1) * stride);
-    return Buffer.from(this.k.memory.buffer, SLOTS_AT + slot * stride, size);
+    this.grow(slotAt(size, Math.max(2, slot + 1)));
+    return Buffer.from(this.k.memory.buffer, slotAt(size, slot), size);
   }
 
   /** The kernel's memory (a SharedArrayBuffer for a `shared` kernel); a new one after it grows. */
@@ -280,7 +284,7 @@ export class LineScanKernel {
    * it over the slots.
    */
   loadSlot(size: number, slot: number, length: number): void {
-    this.regionAt = SLOTS_AT + slot * align(size + SLACK, 64);
+    this.regionAt = slotAt(size, slot);
     this.regionLength = length;
   }
 
