@@ -451,18 +451,18 @@ class Assembler implements RecordAssembler {
     this.counting.lineCount++;
   }
 
+  /**
+   * `process` would take the next line straight to its start test and then to the current record:
+   * no line held, no prefix to strip, no provisional format, no continuation rule of the current
+   * record's format (a foreign one's, in a file that mixes formats).
+   */
+  private get nextLinePlain(): boolean {
+    return this.held === undefined && !this.prefixMode && !this.provisional && (this.curFormat?.continuation.length ?? 0) === 0;
+  }
+
   get tracing(): boolean {
-    // What `process` checks before it attaches a line: no line held, no prefix, no provisional
-    // format, no continuation rule; then `attach` keeps it in the trace.
-    return (
-      this.inTrace &&
-      this.cur !== undefined &&
-      this.cur !== this.counting &&
-      this.held === undefined &&
-      !this.prefixMode &&
-      !this.provisional &&
-      (this.curFormat?.continuation.length ?? 0) === 0
-    );
+    // Then `attach` keeps a line that starts nothing in the trace.
+    return this.inTrace && this.cur !== undefined && this.cur !== this.counting && this.nextLinePlain;
   }
 
   countTraceLines(n: number): void {
@@ -470,9 +470,7 @@ class Assembler implements RecordAssembler {
   }
 
   get mayCountStart(): boolean {
-    // What `process` would check before matching a start: the provisional fallback, and a
-    // continuation rule of the current record's format (a foreign one's, in a file that mixes formats).
-    return this.countingOnly && this.fmt !== undefined && !this.provisional && (this.curFormat?.continuation.length ?? 0) === 0;
+    return this.cur === this.counting && this.fmt !== undefined && this.nextLinePlain;
   }
 
   countStart(time: string, lineCount: number): void {
