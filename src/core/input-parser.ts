@@ -23,7 +23,7 @@ import { matchInto, type CompiledFormat, type CompiledPattern, type MatchFields 
 import { createRecordAssembler } from './record-assembler.js';
 import { isUtf8 } from 'node:buffer';
 import { decodeLine, LINE_INVALID_UTF8, LINE_TRUNCATED, LineFramer, lineContentEnd, NEWLINE } from './line-framer.js';
-import { COPY_AREA, createScanPlan, LineScanKernel, REPORT_INTS, SCAN_COUNTED_START, SCAN_LOGGER_START, SCAN_MAYBE_FOREIGN, type ScanPlan, type WholeScan } from './line-scan.js';
+import { COPY_AREA, createHeadsScanPlan, createScanPlan, LineScanKernel, REPORT_INTS, SCAN_COUNTED_START, SCAN_LOGGER_START, SCAN_MAYBE_FOREIGN, type ScanPlan, type WholeScan } from './line-scan.js';
 import { isoWithOffset } from './iso-time.js';
 import { isSecondLine, JulStarts, secondLineMessage, YES } from './jul-bytes.js';
 import { HeadTable } from './start-heads.js';
@@ -198,9 +198,12 @@ export class InputParser {
     return this.mode === Mode.Bytes;
   }
 
-  /** True once whole lines go through the line-scan kernel. */
+  /**
+   * True once whole lines go through the line-scan kernel: on the byte path, or, for a format the
+   * byte path cannot read (JUL SimpleFormatter), to find the lines that may start a record.
+   */
   get scanning(): boolean {
-    return this.kernel !== undefined && this.mode === Mode.Bytes;
+    return this.kernel !== undefined && (this.mode === Mode.Bytes || this.mode === Mode.General);
   }
 
   /**
@@ -209,7 +212,9 @@ export class InputParser {
    * Undefined unless whole lines go through the kernel.
    */
   get scanSetup(): { plan: ScanPlan; maxLineBytes: number; holdingPartial: boolean } | undefined {
-    if (!this.scanning || this.plan === undefined) return undefined;
+    // The byte path only: a JUL file on the scan thread took as long (its headers are still read
+    // here, line by line) for ~40 MiB more (the thread).
+    if (!this.scanning || this.mode !== Mode.Bytes || this.plan === undefined) return undefined;
     return { plan: this.plan, maxLineBytes: this.framer.maxLineBytes, holdingPartial: this.framer.holding };
   }
 
@@ -234,7 +239,7 @@ export class InputParser {
     }
     const rest = at === 0 ? chunk : chunk.subarray(at);
     if (rest.length > 0) {
-      if (this.kernel !== undefined && this.mode === Mode.Bytes) this.pushBulk(rest);
+      if (this.scanning) this.pushBulk(rest);
       else this.framer.push(rest);
     }
     if (this.julHolding) this.ownJulHeader();
@@ -292,10 +297,12 @@ export class InputParser {
   private onRaw(buf: Buffer, start: number, end: number, flags: number): void {
     this.lineNo = this.framer.stats.lines;
     this.lineOffset = this.framer.lineOffset;
-    if (this.mode === Mode.Bytes) {
-      this.onBytesLine(buf, start, end, flags);
-      return;
-    }
+    if (this.mode === Mode.Bytes) this.onBytesLine(buf, start, end, flags);
+    else this.onLine(buf, start, end, flags);
+  }
+
+  /** A line off the byte path (`lineNo` and `lineOffset` set): while detecting, or in a format it cannot read. */
+  private onLine(buf: Buffer, start: number, end: number, flags: number): void {
     if (this.julHolding) {
       // A lifecycle logger's record is wanted where a template may fit its message (as `wanted` asks).
       if (flags === 0 && isSecondLine(buf, start, end) === YES && !(this.julHeader.lifecycle && this.messageMayMatch(buf, secondLineMessage(buf, start, end), end))) {
@@ -332,6 +339,8 @@ export class InputParser {
       this.mode = Mode.Detect;
       this.anyStart = undefined;
       this.jul = undefined;
+      this.kernel = undefined;
+      this.plan = undefined;
     }
   }
 
@@ -348,6 +357,12 @@ export class InputParser {
       this.anyStart = HeadTable.of(patterns.map((p) => p.heads));
       // JUL's two-line starts of other loggers' records are counted without decoding them.
       this.jul = this.loggers && JulStarts.of(fmt, this.loggers);
+      // Its lines that begin no record of any format (a stack trace's) are taken in bulk.
+      if (this.jul && this.anyStart && (this.opts.lineScan ?? lineScanDefault())) {
+        const plan = createHeadsScanPlan(this.anyStart);
+        this.kernel = LineScanKernel.create(plan);
+        if (this.kernel) this.plan = plan;
+      }
       return;
     }
     this.matcher = matcher;
@@ -397,7 +412,8 @@ export class InputParser {
       this.splitInvalid(region);
       return;
     }
-    this.walkReports(region, scan);
+    if (this.mode === Mode.Bytes) this.walkReports(region, scan);
+    else this.walkHeads(region, scan);
   }
 
   /**
@@ -406,11 +422,15 @@ export class InputParser {
    * Anything else (a region whose bytes are not UTF-8 is not scanned) goes to `push`.
    */
   pushScanned(region: Buffer, scan: WholeScan | undefined): void {
-    if (scan === undefined || this.kernel === undefined || this.mode !== Mode.Bytes || this.framer.holding) {
+    if (scan === undefined || !this.scanning || this.framer.holding) {
       this.push(region);
       return;
     }
-    this.walkReports(region, scan);
+    if (this.mode === Mode.Bytes) this.walkReports(region, scan);
+    else {
+      this.walkHeads(region, scan);
+      if (this.julHolding) this.ownJulHeader();
+    }
     this.syncFramerStats();
   }
 
@@ -464,6 +484,74 @@ export class InputParser {
     const lines = scan.lines;
     if (lines > next) this.bulkLines(region, nextAt, region.length, lines - next, baseLine + next, baseOffset);
     this.framer.advance(region.length, lines, truncated);
+  }
+
+  /**
+   * `walkReports` for a format off the byte path (JUL SimpleFormatter), whose kernel reported the
+   * lines that may start a record of some format and those over the cap: each of those goes the
+   * per-line way (`onLine`), and so does the line after a held JUL header. The others start
+   * nothing: they add to a counted record in bulk, or are decoded into the record being kept.
+   */
+  private walkHeads(region: Buffer, scan: WholeScan): void {
+    const max = this.framer.maxLineBytes;
+    const baseLine = this.framer.stats.lines;
+    const baseOffset = this.framer.stats.bytes;
+    const e = scan.entries;
+    let truncated = 0;
+    let next = 0;
+    let nextAt = 0;
+    const n = scan.count * REPORT_INTS;
+    for (let i = 0; i <= n; i += REPORT_INTS) {
+      if (this.mode !== Mode.General) {
+        // Detection reopened (a provisional format, which a JUL one is not): the framer takes the rest.
+        this.framer.advance(nextAt, next, truncated);
+        this.framer.push(region.subarray(nextAt));
+        return;
+      }
+      const index = i < n ? e[i + 2] : scan.lines;
+      if (index > next) this.unreportedLines(region, nextAt, next, index, baseLine, baseOffset);
+      if (i === n) break;
+      const start = e[i];
+      const nl = e[i + 1];
+      let flags = 0;
+      if (nl - start > max) {
+        flags = LINE_TRUNCATED;
+        truncated++;
+      }
+      this.lineNo = baseLine + index + 1;
+      this.lineOffset = baseOffset + start;
+      this.onLine(region, start, lineContentEnd(region, start, nl, max), flags);
+      next = index + 1;
+      nextAt = nl + 1;
+    }
+    this.framer.advance(region.length, scan.lines, truncated);
+  }
+
+  /**
+   * Lines `[first, end)` of the region (at `from`), which begin no record of any format: what
+   * `onLine` does with each, in bulk where it only counts them.
+   */
+  private unreportedLines(region: Buffer, from: number, first: number, end: number, linesBefore: number, baseOffset: number): void {
+    let start = from;
+    for (let index = first; index < end; index++) {
+      // After a held JUL header the next line tells what it heads (`onLine`); then a counted record
+      // takes the rest in bulk, and so does a kept record's stack trace, which no event carries.
+      if (!this.julHolding) {
+        if (this.assembler.countingOnly) {
+          this.assembler.countLines(end - index);
+          return;
+        }
+        if (this.assembler.tracing) {
+          this.assembler.countTraceLines(end - index);
+          return;
+        }
+      }
+      const nl = region.indexOf(NEWLINE, start);
+      this.lineNo = linesBefore + index + 1;
+      this.lineOffset = baseOffset + start;
+      this.onLine(region, start, lineContentEnd(region, start, nl, Number.POSITIVE_INFINITY), 0);
+      start = nl + 1;
+    }
   }
 
   /**

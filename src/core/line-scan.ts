@@ -183,6 +183,22 @@ export function createScanPlan(
 }
 
 /**
+ * The plan for a format without a start signature the kernel can follow (JUL SimpleFormatter's
+ * two-line records, whose dates have no fixed width): no line is a start of it to the kernel, which
+ * reports only the lines that may begin a record of some format (`starts`: every format's heads,
+ * the decided one's too) and the lines over the cap. JavaScript reads those one by one; the others
+ * (a stack trace's lines, most of all) it takes in bulk.
+ */
+export function createHeadsScanPlan(starts: ForeignStarts): ScanPlan {
+  const tables = new Uint8Array(TABLES_SIZE);
+  for (let b = 0; b < 256; b++) if (starts.firstBytes[b]) tables[b] = 2;
+  tables[0x0a] = 0; // an empty line starts nothing
+  tables.set(starts.secondBytes, PAIR_OFFSET);
+  // No byte has the signature bit, so the kernel never reads a signature, names or message keys.
+  return { signatureLength: 1, tables };
+}
+
+/**
  * The kernel's message tables (line-scan.wat, $messageMay): the first three characters of each
  * prefix that are printable ASCII as a key; the first byte of a shorter prefix as one that always
  * goes to JavaScript. A key of another kind needs a message whose first three bytes are not three

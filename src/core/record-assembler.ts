@@ -95,6 +95,8 @@ export interface RecordAssembler {
   readonly countingOnly: boolean;
   /** Adds one line to the current unwanted record (only while `countingOnly`). */
   countLine(): void;
+  /** Adds `n` lines to the current unwanted record (only while `countingOnly`). */
+  countLines(n: number): void;
   /**
    * True while `countingOnly` and no continuation rule of the current record's format could claim
    * the next line: a start of the decided format read on bytes may then go to `countStart` instead
@@ -449,6 +451,10 @@ class Assembler implements RecordAssembler {
 
   countLine(): void {
     this.counting.lineCount++;
+  }
+
+  countLines(n: number): void {
+    this.counting.lineCount += n;
   }
 
   /**

@@ -14,6 +14,7 @@ import { charHeads, HeadTable, wordHeads } from '../../src/core/start-heads.js';
 import type { ClusterEvent } from '../../src/core/types.js';
 import { loadGrammarsSync } from '../../src/io/grammar-files.js';
 import { PUBLIC } from '../helpers/corpus.js';
+import { toSimpleFormatter } from '../../benchmarks/jul-copy.js';
 
 const grammars = loadGrammarsSync();
 const oneLine = grammars.formats.find((f) => f.name === 'juli_oneline')!;
@@ -153,7 +154,7 @@ function run(data: Buffer, chunk: number, maxLineBytes: number, fastPath: boolea
   );
   for (let i = 0; i < data.length; i += chunk) parser.push(data.subarray(i, i + chunk));
   parser.end();
-  return { stats: parser.stats, events, scanning: parser.scanning };
+  return { stats: parser.stats, events, scanning: parser.scanning, decoded: parser.decodedLines };
 }
 
 describe('generated documents (synthesised from real lines): kernel, per-line byte path and general path agree', () => {
@@ -253,4 +254,68 @@ test('a region that does not end with a newline is an error, not an endless scan
   expect(() => kernel.scanAll(1 << 20)).toThrow(/does not end with a newline/);
   kernel.loadSlot(64 * 1024, 0, first);
   expect(kernel.scanAll(1 << 20).lines).toBe(1);
+});
+
+describe('JUL SimpleFormatter (no byte path): the kernel finds the lines that may start a record, the rest are taken in bulk', () => {
+  // Synthesised: the real Tomcat 8.0 day, each start line written as SimpleFormatter writes it
+  // (benchmarks/jul-copy.ts); its stack traces and other lines are copied as they are.
+  const real = readFileSync(join(PUBLIC, 'isaiasa-tomcat8.0.33-tomcat0-catalina.2019-05-21.log'), 'utf8').split('\n');
+  const jul = Buffer.from(real.map(toSimpleFormatter).join('\n'));
+
+  test("a real day: same events and accounting as the general path, and its cluster records' stack traces are not decoded", () => {
+    const slow = run(jul, 1 << 20, 1 << 20, false, false);
+    expect(slow.events.length).toBeGreaterThan(50);
+    // Its cluster records carry 728 lines of `\tat org.apache.catalina.tribes...` (failed multicast
+    // joins), which no event carries: decoded line by line, counted in bulk by the kernel's walk.
+    expect(real.filter((l) => l.startsWith('\tat org.apache.catalina.tribes')).length).toBe(728);
+    const decode = vi.spyOn(InputParser.prototype as unknown as { decode: (...a: unknown[]) => { text: string } }, 'decode');
+    const decodedTraceLines = () => decode.mock.results.filter((r) => r.value.text.startsWith('\tat ')).length;
+    try {
+      expect((run(jul, 1 << 20, 1 << 20, true, false), decodedTraceLines())).toBeGreaterThanOrEqual(728);
+      for (const chunk of [1 << 20, 65_536, 4093]) {
+        decode.mockClear();
+        const scanned = run(jul, chunk, 1 << 20, true, true);
+        expect(decodedTraceLines()).toBeLessThan(50);
+        expect(scanned.scanning).toBe(true);
+        expect(scanned.stats.format).toBe('jul_simple');
+        expect(scanned.stats).toEqual(slow.stats);
+        expect(scanned.events).toEqual(slow.events);
+      }
+    } finally {
+      decode.mockRestore();
+    }
+  });
+
+  const lines = real.slice(0, 400).map(toSimpleFormatter).flatMap((l) => l.split('\n'));
+  const edits = ['\t', ' ', '\u00a0', '\u0001', '\u00e9', ':', '.', '\r', 'A', 'M', '1', 'INFO: ', 'SEVERE: '];
+  const line = fc.oneof(
+    fc.constantFrom(...lines),
+    fc.tuple(fc.constantFrom(...lines), fc.nat(120), fc.constantFrom(...edits), fc.boolean()).map(([l, at, e, replace]) => {
+      const i = Math.min(at, l.length);
+      return l.slice(0, i) + e + l.slice(replace ? i + 1 : i);
+    }),
+  );
+  test('property: generated documents of its lines (edited) give the same events and accounting with the kernel, per line and on the general path', () => {
+    fc.assert(
+      fc.property(
+        fc.array(line, { minLength: 1, maxLength: 150 }),
+        fc.constantFrom(1 << 20, 4096, 61),
+        fc.constantFrom(1 << 20, 200, 64),
+        fc.boolean(),
+        (generated, chunk, maxLine, crlf) => {
+          // A real head, so that the format is decided as SimpleFormatter before the generated lines.
+          const head = lines.slice(0, 120).join('\n') + '\n';
+          const data = Buffer.from(head + generated.join(crlf ? '\r\n' : '\n') + '\n');
+          const slow = run(data, chunk, maxLine, false, false);
+          const perLine = run(data, chunk, maxLine, true, false);
+          const scanned = run(data, chunk, maxLine, true, true);
+          expect(scanned.scanning).toBe(true);
+          expect(perLine.stats).toEqual(slow.stats);
+          expect(scanned.stats).toEqual(slow.stats);
+          expect(scanned.events).toEqual(slow.events);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
 });
