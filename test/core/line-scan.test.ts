@@ -157,6 +157,33 @@ function run(data: Buffer, chunk: number, maxLineBytes: number, fastPath: boolea
   return { stats: parser.stats, events, scanning: parser.scanning, decoded: parser.decodedLines };
 }
 
+/**
+ * Documents of `head` and up to `maxLines` generated lines, pushed in each of `chunks`-byte pieces
+ * with line caps of 1 MiB, 200 and 64 bytes and either line ending: the kernel, the per-line byte
+ * path and the general path give the same events and accounting.
+ */
+function pathsAgree(head: string, line: fc.Arbitrary<string>, maxLines: number, chunks: number[], numRuns: number): void {
+  fc.assert(
+    fc.property(
+      fc.array(line, { minLength: 1, maxLength: maxLines }),
+      fc.constantFrom(...chunks),
+      fc.constantFrom(1 << 20, 200, 64),
+      fc.boolean(),
+      (lines, chunk, maxLine, crlf) => {
+        const data = Buffer.from(head + lines.join(crlf ? '\r\n' : '\n') + '\n');
+        const slow = run(data, chunk, maxLine, false, false);
+        const perLine = run(data, chunk, maxLine, true, false);
+        const scanned = run(data, chunk, maxLine, true, true);
+        expect(scanned.scanning).toBe(true);
+        expect(perLine.stats).toEqual(slow.stats);
+        expect(scanned.stats).toEqual(slow.stats);
+        expect(scanned.events).toEqual(slow.events);
+      },
+    ),
+    { numRuns },
+  );
+}
+
 describe('generated documents (synthesised from real lines): kernel, per-line byte path and general path agree', () => {
   // Real lines: a Tomcat 8.0 day (stack traces, JSP errors, deployments) and cluster records.
   const real = readFileSync(join(PUBLIC, 'isaiasa-tomcat8.0.33-tomcat0-catalina.2019-05-21.log'), 'utf8').split('\n').slice(0, 400);
@@ -176,27 +203,8 @@ describe('generated documents (synthesised from real lines): kernel, per-line by
     }),
   );
   test('property', () => {
-    fc.assert(
-      fc.property(
-        fc.array(line, { minLength: 1, maxLength: 120 }),
-        fc.constantFrom(1 << 20, 4096, 61, 7),
-        fc.constantFrom(1 << 20, 200, 64),
-        fc.boolean(),
-        (lines, chunk, maxLine, crlf) => {
-          // A real head so that the format is decided as OneLineFormatter before the generated lines.
-          const head = real.slice(0, 60).join('\n') + '\n';
-          const data = Buffer.from(head + lines.join(crlf ? '\r\n' : '\n') + '\n');
-          const slow = run(data, chunk, maxLine, false, false);
-          const perLine = run(data, chunk, maxLine, true, false);
-          const scanned = run(data, chunk, maxLine, true, true);
-          expect(scanned.scanning).toBe(true);
-          expect(perLine.stats).toEqual(slow.stats);
-          expect(scanned.stats).toEqual(slow.stats);
-          expect(scanned.events).toEqual(slow.events);
-        },
-      ),
-      { numRuns: 300 },
-    );
+    // A real head so that the format is decided as OneLineFormatter before the generated lines.
+    pathsAgree(real.slice(0, 60).join('\n') + '\n', line, 120, [1 << 20, 4096, 61, 7], 300);
   });
 });
 
@@ -296,26 +304,7 @@ describe('JUL SimpleFormatter (no byte path): the kernel finds the lines that ma
     }),
   );
   test('property: generated documents of its lines (edited) give the same events and accounting with the kernel, per line and on the general path', () => {
-    fc.assert(
-      fc.property(
-        fc.array(line, { minLength: 1, maxLength: 150 }),
-        fc.constantFrom(1 << 20, 4096, 61),
-        fc.constantFrom(1 << 20, 200, 64),
-        fc.boolean(),
-        (generated, chunk, maxLine, crlf) => {
-          // A real head, so that the format is decided as SimpleFormatter before the generated lines.
-          const head = lines.slice(0, 120).join('\n') + '\n';
-          const data = Buffer.from(head + generated.join(crlf ? '\r\n' : '\n') + '\n');
-          const slow = run(data, chunk, maxLine, false, false);
-          const perLine = run(data, chunk, maxLine, true, false);
-          const scanned = run(data, chunk, maxLine, true, true);
-          expect(scanned.scanning).toBe(true);
-          expect(perLine.stats).toEqual(slow.stats);
-          expect(scanned.stats).toEqual(slow.stats);
-          expect(scanned.events).toEqual(slow.events);
-        },
-      ),
-      { numRuns: 200 },
-    );
+    // A real head, so that the format is decided as SimpleFormatter before the generated lines.
+    pathsAgree(lines.slice(0, 120).join('\n') + '\n', line, 150, [1 << 20, 4096, 61], 200);
   });
 });
