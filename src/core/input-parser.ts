@@ -78,6 +78,11 @@ function envOff(name: string): boolean {
 /** Bytes of a message decoded to see whether a template can match it. */
 const MESSAGE_HEAD = 64;
 
+/** ASCII white space, as `\s` reads an ASCII character. */
+function isAsciiSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+}
+
 /** Bytes handed to the framer at a time while the format is not decided yet. */
 const DETECT_PIECE = 16 * 1024;
 
@@ -134,6 +139,8 @@ export class InputParser {
   /** Which loggers' records may yield events (the fast path only). */
   private readonly loggers: LoggerFilter | undefined;
   private pattern: CompiledPattern | undefined;
+  /** On the byte path: the time's width in bytes when it is fixed (the start signature's, less its space), else -1. */
+  private timeWidth = -1;
   private hold = Hold.Assembler;
   /** Lines of the counted record so far. */
   private countedLines = 0;
@@ -366,6 +373,7 @@ export class InputParser {
       return;
     }
     this.matcher = matcher;
+    this.timeWidth = matcher.signature ? matcher.signature.ranges.length / 2 - 1 : -1;
     this.pattern = fmt.patterns[0];
     this.hold = Hold.Assembler; // the assembler may hold the current record
     this.mode = Mode.Bytes;
@@ -617,8 +625,43 @@ export class InputParser {
   private onStartLine(buf: Buffer, start: number, end: number, flags: number, loggerStart: number, loggerEnd: number, messageStart: number): void {
     const kind = this.loggers!.kind(buf, loggerStart, loggerEnd);
     const interesting = kind === CLUSTER_LOGGER || (kind === LIFECYCLE_LOGGER && this.messageMayMatch(buf, messageStart, end));
-    if (interesting) this.onStart(true, this.decode(buf, start, end, flags));
-    else this.onStart(false, undefined);
+    if (!interesting) {
+      this.onStart(false, undefined);
+      return;
+    }
+    const line = this.decode(buf, start, end, flags);
+    this.endCounted(Hold.Assembler);
+    this.hold = Hold.Assembler;
+    // An ASCII line (a character a byte) with a fixed-width time: its fields are cut where the
+    // matcher found them, not matched again; a cluster logger's record is wanted whatever it says.
+    const cut = this.timeWidth >= 0 && line.text.length === end - start;
+    if (!(cut && this.assembler.pushStart(line, this.startFields(line.text, loggerStart - start, loggerEnd - start), kind === CLUSTER_LOGGER))) {
+      this.assembler.push(line);
+    }
+  }
+
+  /**
+   * The OneLine pattern's fields of `text`, an ASCII start line whose logger begins at `loggerAt`
+   * and ends at `dotAt` (the dot before the method), as the pattern's groups read them: the time,
+   * the level up to the white space before ` [`, the thread up to the `] ` before the logger, the
+   * method up to white space or the end, and the message after that space (empty at the end, where
+   * the group is missing: a record reads a missing message as an empty one).
+   */
+  private startFields(text: string, loggerAt: number, dotAt: number): MatchFields {
+    const f = this.probe;
+    const w = this.timeWidth;
+    let levelEnd = w + 1;
+    while (levelEnd < text.length && !isAsciiSpace(text.charCodeAt(levelEnd))) levelEnd++;
+    let wordEnd = dotAt + 1;
+    while (wordEnd < text.length && !isAsciiSpace(text.charCodeAt(wordEnd))) wordEnd++;
+    f.time = text.slice(0, w);
+    f.level = text.slice(w + 1, levelEnd);
+    f.thread = text.slice(levelEnd + 2, loggerAt - 2);
+    f.logger = text.slice(loggerAt, dotAt);
+    f.method = text.slice(dotAt + 1, wordEnd);
+    f.message = text.slice(wordEnd + 1);
+    f.trace = undefined;
+    return f;
   }
 
   /** A start line: an interesting one goes to the assembler (decoded), another only begins a counted record. */

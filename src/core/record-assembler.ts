@@ -65,6 +65,13 @@ export interface RecordSink {
 export interface RecordAssembler {
   push(line: Line): void;
   /**
+   * What `push(line)` does when `line` is a start line of the decided format, whose only pattern
+   * would read it as `fields` (the caller read them on bytes): the pattern is not matched again, and
+   * with `wanted` true the `wanted` test is taken as passed. False, and nothing done, unless the
+   * line would go straight to that test (`nextLinePlain`, a one-pattern format of one-line starts).
+   */
+  pushStart(line: Line, fields: MatchFields, wanted: boolean): boolean;
+  /**
    * Emits the pending record now (a live follower calls this after an idle timeout). Before the
    * format is decided it decides on the buffered lines if any of them matches a format (else it
    * keeps buffering). A JUL header still waiting for its second line stays pending. Continuation
@@ -243,6 +250,13 @@ class Assembler implements RecordAssembler {
     const n = this.buffer.length;
     if (n >= this.detectLines) this.decide(true);
     else if (n % 16 === 0 && n >= CONFIDENT_SCORE) this.decide(false, true);
+  }
+
+  pushStart(line: Line, fields: MatchFields, wanted: boolean): boolean {
+    const fmt = this.fmt;
+    if (!this.decided || fmt === undefined || fmt.patterns.length !== 1 || fmt.patterns[0].nextLine || !this.nextLinePlain) return false;
+    this.start(line, undefined, fmt.patterns[0], fields, 1, fmt, wanted);
+    return true;
   }
 
   flush(): void {
@@ -506,11 +520,11 @@ class Assembler implements RecordAssembler {
     return this.foreignStart(text, false) !== undefined;
   }
 
-  private start(line: Line, prefix: string | undefined, pattern: CompiledPattern, f: MatchFields, lineCount: number, fmt: CompiledFormat): void {
+  private start(line: Line, prefix: string | undefined, pattern: CompiledPattern, f: MatchFields, lineCount: number, fmt: CompiledFormat, wanted = false): void {
     this.emit();
     const times = f.time !== undefined ? this.timesOf(fmt) : undefined;
     this.curFormat = fmt;
-    if (this.wanted !== undefined && !this.wanted(f.logger, f.message ?? '')) {
+    if (!wanted && this.wanted !== undefined && !this.wanted(f.logger, f.message ?? '')) {
       this.countRecord(times, f.time, lineCount, prefix);
       return;
     }

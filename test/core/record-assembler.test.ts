@@ -330,3 +330,43 @@ describe('record assembler: records', () => {
     expect(a.records[0].level).toBeUndefined();
   });
 });
+
+describe('record assembler: pushStart (a start line whose fields were read on bytes)', () => {
+  // Real lines of the isaiasa Tomcat 8.0 day (a OneLineFormatter log).
+  const real = readFileSync(join(PUBLIC, 'isaiasa-tomcat8.0.33-tomcat0-catalina.2019-05-21.log'), 'utf8').split('\n');
+  const lines = real.slice(0, 600).map((text, i) => ({ text, line: i + 1, offset: 0 }));
+  const start = /^(\S+ \S+) (\S+) \[(.*?)\] ([^\s[\]]+)\.([^\s.]+)(?: (.*))?$/;
+  const fieldsOf = (text: string) => {
+    const m = start.exec(text)!;
+    return { time: m[1], level: m[2], thread: m[3], logger: m[4], method: m[5], message: m[6] };
+  };
+
+  it('builds the record push builds, without matching the line again', () => {
+    const pushed = collector();
+    for (const l of lines) pushed.asm.push(l);
+    pushed.asm.end();
+    const taken = collector();
+    let took = 0;
+    for (const l of lines) {
+      if (start.test(l.text) && taken.asm.format !== undefined && taken.asm.pushStart(l, fieldsOf(l.text), false)) took++;
+      else taken.asm.push(l);
+    }
+    taken.asm.end();
+    expect(took).toBeGreaterThan(10);
+    expect(taken.records).toEqual(pushed.records);
+  });
+
+  it('declines, doing nothing, before the format is decided and while a line waits for its second line', () => {
+    const { asm, records } = collector();
+    expect(asm.pushStart(lines[0], fieldsOf(lines[0].text), false)).toBe(false);
+    asm.end();
+    expect(records).toEqual([]);
+    // A file that mixes formats: a JUL header (from a Tomcat 7 log) is held until its `LEVEL:` line.
+    const mixed = collector();
+    for (const l of lines) mixed.asm.push(l);
+    expect(mixed.asm.format).toBe('juli_oneline');
+    mixed.asm.push({ text: 'May 21, 2019 10:16:39 AM org.apache.catalina.startup.VersionLoggerListener log', line: 601, offset: 0 });
+    const next = lines.find((l) => start.test(l.text))!;
+    expect(mixed.asm.pushStart(next, fieldsOf(next.text), false)).toBe(false);
+  });
+});
