@@ -192,8 +192,10 @@ describe('streaming archive path', () => {
     const input = { path, node: 'tomcat5', kind: 'console' as const, order: '' };
     const reader = new AheadReader(new FileEventReader(input, { formats: grammars.formats, events: grammars.events, tz: 'UTC' })).start();
     await reader.close();
-    // The pump finishes the step it was in (the open, then a first read) before it stops: wait for
-    // the file to be closed, up to 2 s.
+    // The pump finishes the step it was in (the open, then a first read) before it stops. The open
+    // may still be under way on the thread pool, where it shows up in /proc/self/fd whatever this
+    // thread does: give it time to land, then wait for the file to be closed, up to 2 s.
+    await new Promise((resolve) => setTimeout(resolve, 200));
     for (let i = 0; i < 100 && openFiles().includes(path); i++) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(openFiles().filter((p) => p === path)).toEqual([]);
   });
