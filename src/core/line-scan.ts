@@ -83,7 +83,7 @@ interface KernelExports {
   resume: WasmGlobal;
   lines: WasmGlobal;
   ascii: WasmGlobal;
-  scan(s: number, end: number, out: number, cap: number, tbl: number, sigLen: number, maxLine: number): number;
+  scan(s: number, end: number, out: number, cap: number, tbl: number, sigLen: number, maxLine: number, base: number, lineBase: number): number;
 }
 
 // Memory layout (line-scan.wat's header): tables, reports, then the data.
@@ -323,22 +323,17 @@ export class LineScanKernel {
    * the result object is reused by the next call.
    */
   scan(from: number, maxLine: number): ScanResult {
+    return this.scanFrom(from, maxLine, 0);
+  }
+
+  /** `scan`, with `lineBase` added to the reports' line indexes. */
+  private scanFrom(from: number, maxLine: number, lineBase: number): ScanResult {
     const k = this.k;
     const r = this.result;
     const base = this.regionAt;
-    const count = k.scan(base + from, base + this.regionLength, OUT_AT, OUT_CAP, TABLES_AT, this.sigLen, maxLine);
+    // The kernel writes region offsets and line indexes as they are to be read.
+    const count = k.scan(base + from, base + this.regionLength, OUT_AT, OUT_CAP, TABLES_AT, this.sigLen, maxLine, base, lineBase);
     if (r.entries.buffer !== k.memory.buffer) r.entries = new Int32Array(k.memory.buffer, OUT_AT, OUT_CAP * REPORT_INTS); // grown since
-    const e = r.entries;
-    for (let i = 0; i < count * REPORT_INTS; i += REPORT_INTS) {
-      e[i] -= base;
-      e[i + 1] -= base;
-      e[i + 5] -= base;
-      if (e[i + 3] === SCAN_LOGGER_START) {
-        e[i + 4] -= base;
-        e[i + 6] -= base;
-        e[i + 7] -= base;
-      }
-    }
     r.count = count;
     r.resume = (k.resume.value as number) - base;
     r.lines = k.lines.value as number;
@@ -351,11 +346,12 @@ export class LineScanKernel {
    * away): as `scan` gives them, but line indexes count from the region's first line, not the call's.
    */
   scanAll(maxLine: number): WholeScan {
-    let entries = new Int32Array(64 * REPORT_INTS);
     let count = 0;
     let lines = 0;
     let ascii = true;
-    let r = this.scan(0, maxLine);
+    let r = this.scanFrom(0, maxLine, 0);
+    // Room for the first call's reports, twice over when more calls follow.
+    let entries = new Int32Array((r.resume >= this.regionLength ? r.count : Math.max(64, 2 * r.count)) * REPORT_INTS);
     for (;;) {
       const n = r.count * REPORT_INTS;
       if ((count + r.count) * REPORT_INTS > entries.length) {
@@ -363,12 +359,7 @@ export class LineScanKernel {
         more.set(entries.subarray(0, count * REPORT_INTS));
         entries = more;
       }
-      const at = count * REPORT_INTS;
-      entries.set(r.entries.subarray(0, n), at);
-      for (let i = at; i < at + n; i += REPORT_INTS) {
-        entries[i + 2] += lines;
-        if (entries[i + 3] !== SCAN_LOGGER_START) entries[i + 6] += lines; // the run's last line; +6 is an offset for code 3
-      }
+      entries.set(r.entries.subarray(0, n), count * REPORT_INTS);
       count += r.count;
       lines += r.lines;
       ascii &&= r.ascii;
@@ -376,7 +367,7 @@ export class LineScanKernel {
       // A call that finished no line: the region's last line has no newline (a caller's error),
       // and every further call would stop there too.
       if (r.lines === 0) throw new Error('line scan: the region does not end with a newline');
-      r = this.scan(r.resume, maxLine);
+      r = this.scanFrom(r.resume, maxLine, lines);
     }
     return { entries, count, lines, ascii };
   }

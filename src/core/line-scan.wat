@@ -27,7 +27,9 @@
 ;; at `out`, eight i32 each: the line's start, its newline position, its index in this call, its
 ;; code, then for a run the further starts in it, the last one's newline position and index (for a
 ;; single line: 0, its own newline and index), one unused; for code 3 instead: the logger's start,
-;; the line's newline, the logger's end (its last dot) and the message's start; and at `tbl`:
+;; the line's newline, the logger's end (its last dot) and the message's start. Positions are
+;; written less `base` and indexes plus `lineBase` (the caller's region offsets and line numbers,
+;; so that JavaScript need not adjust each report); and at `tbl`:
 ;;   +0      256 first-byte bits: 1 check the signature, 2 report the line
 ;;   +256    names table: 64 rows (simple-name length, 63 for longer) of 256 (first byte)
 ;;   +16640  signature low bytes (128), +16768 signature spans (128): byte - low <= span;
@@ -274,7 +276,7 @@
   ;; Scans from line start $s; stops at $end or after $cap reports. Returns the reports written.
   (func (export "scan")
     (param $s i32) (param $end i32) (param $out i32) (param $cap i32)
-    (param $tbl i32) (param $sigLen i32) (param $maxLine i32)
+    (param $tbl i32) (param $sigLen i32) (param $maxLine i32) (param $base i32) (param $lineBase i32)
     (result i32)
     (local $p i32) (local $mask i32) (local $nl i32) (local $e i32) (local $n i32) (local $lines i32)
     (local $t i32) (local $code i32) (local $v v128) (local $v2 v128) (local $acc v128)
@@ -332,21 +334,21 @@
               (then
                 ;; one more counted start in the run: the report before grows
                 (i32.store offset=16 (local.get $run) (i32.add (i32.load offset=16 (local.get $run)) (i32.const 1)))
-                (i32.store offset=20 (local.get $run) (local.get $nl))
-                (i32.store offset=24 (local.get $run) (local.get $lines)))
+                (i32.store offset=20 (local.get $run) (i32.sub (local.get $nl) (local.get $base)))
+                (i32.store offset=24 (local.get $run) (i32.add (local.get $lines) (local.get $lineBase))))
               (else
-                (i32.store (local.get $out) (local.get $s))
-                (i32.store offset=4 (local.get $out) (local.get $nl))
-                (i32.store offset=8 (local.get $out) (local.get $lines))
+                (i32.store (local.get $out) (i32.sub (local.get $s) (local.get $base)))
+                (i32.store offset=4 (local.get $out) (i32.sub (local.get $nl) (local.get $base)))
+                (i32.store offset=8 (local.get $out) (i32.add (local.get $lines) (local.get $lineBase)))
                 (i32.store offset=12 (local.get $out) (local.get $code))
                 (i32.store offset=16 (local.get $out) (i32.const 0))
-                (i32.store offset=20 (local.get $out) (local.get $nl))
-                (i32.store offset=24 (local.get $out) (local.get $lines))
+                (i32.store offset=20 (local.get $out) (i32.sub (local.get $nl) (local.get $base)))
+                (i32.store offset=24 (local.get $out) (i32.add (local.get $lines) (local.get $lineBase)))
                 (if (i32.eq (local.get $code) (i32.const 3))
                   (then
-                    (i32.store offset=16 (local.get $out) (global.get $loggerStart))
-                    (i32.store offset=24 (local.get $out) (global.get $loggerEnd))
-                    (i32.store offset=28 (local.get $out) (global.get $messageStart))))
+                    (i32.store offset=16 (local.get $out) (i32.sub (global.get $loggerStart) (local.get $base)))
+                    (i32.store offset=24 (local.get $out) (i32.sub (global.get $loggerEnd) (local.get $base)))
+                    (i32.store offset=28 (local.get $out) (i32.sub (global.get $messageStart) (local.get $base)))))
                 (local.set $run (select (local.get $out) (i32.const 0) (i32.eq (local.get $code) (i32.const 1))))
                 (local.set $out (i32.add (local.get $out) (i32.const 32)))
                 (local.set $n (i32.add (local.get $n) (i32.const 1)))))))
