@@ -25,7 +25,7 @@ import { isUtf8 } from 'node:buffer';
 import { decodeLine, LINE_INVALID_UTF8, LINE_TRUNCATED, LineFramer, lineContentEnd, NEWLINE } from './line-framer.js';
 import { COPY_AREA, createHeadsScanPlan, createScanPlan, LineScanKernel, REPORT_INTS, SCAN_COUNTED_START, SCAN_LOGGER_START, SCAN_MAYBE_FOREIGN, type ScanPlan, type WholeScan } from './line-scan.js';
 import { isoWithOffset } from './iso-time.js';
-import { isSecondLine, JulStarts, secondLineMessage, YES } from './jul-bytes.js';
+import { isAsciiSpace, isSecondLine, JulStarts, secondLineMessage, YES } from './jul-bytes.js';
 import { HeadTable } from './start-heads.js';
 import { lineDecoder } from './text-encoding.js';
 import { emptyInputStats, type ClusterEvent, type InputStats, type Line, type LogRecord } from './types.js';
@@ -77,11 +77,6 @@ function envOff(name: string): boolean {
 
 /** Bytes of a message decoded to see whether a template can match it. */
 const MESSAGE_HEAD = 64;
-
-/** ASCII white space, as `\s` reads an ASCII character. */
-function isAsciiSpace(c: number): boolean {
-  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
-}
 
 /** Bytes handed to the framer at a time while the format is not decided yet. */
 const DETECT_PIECE = 16 * 1024;

@@ -35,7 +35,7 @@ const LOGGER_FIRST = new Uint8Array(256);
 for (let b = 0; b < 128; b++) if (/[A-Za-z_$]/.test(String.fromCharCode(b))) LOGGER_FIRST[b] = 1;
 
 /** ASCII white space as `\s` reads it (the non-ASCII ones are left to the regex). */
-function isAsciiSpace(b: number): boolean {
+export function isAsciiSpace(b: number): boolean {
   return b === SPACE || (b >= 0x09 && b <= 0x0d);
 }
 
