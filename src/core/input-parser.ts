@@ -625,14 +625,10 @@ export class InputParser {
       return;
     }
     const line = this.decode(buf, start, end, flags);
-    this.endCounted(Hold.Assembler);
-    this.hold = Hold.Assembler;
     // An ASCII line (a character a byte) with a fixed-width time: its fields are cut where the
     // matcher found them, not matched again; a cluster logger's record is wanted whatever it says.
     const cut = this.timeWidth >= 0 && line.text.length === end - start;
-    if (!(cut && this.assembler.pushStart(line, this.startFields(line.text, loggerStart - start, loggerEnd - start), kind === CLUSTER_LOGGER))) {
-      this.assembler.push(line);
-    }
+    this.onStart(true, line, cut ? this.startFields(line.text, loggerStart - start, loggerEnd - start) : undefined, kind === CLUSTER_LOGGER);
   }
 
   /**
@@ -659,12 +655,15 @@ export class InputParser {
     return f;
   }
 
-  /** A start line: an interesting one goes to the assembler (decoded), another only begins a counted record. */
-  private onStart(interesting: boolean, line: Line | undefined): void {
+  /**
+   * A start line: an interesting one goes to the assembler (decoded; with `fields`, read already,
+   * as `pushStart` takes them, `wanted` as it says), another only begins a counted record.
+   */
+  private onStart(interesting: boolean, line: Line | undefined, fields?: MatchFields, wanted = false): void {
     if (interesting) {
       this.endCounted(Hold.Assembler);
       this.hold = Hold.Assembler;
-      this.assembler.push(line!);
+      if (!(fields && this.assembler.pushStart(line!, fields, wanted))) this.assembler.push(line!);
     } else this.countedStart();
   }
 
