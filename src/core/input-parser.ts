@@ -315,7 +315,7 @@ export class InputParser {
       this.pushJulHeader();
     }
     if (this.anyStart !== undefined && this.assembler.countingOnly && !this.anyStart.mayStart(buf, start, end)) {
-      this.assembler.countLine();
+      this.assembler.countLines(1);
       return;
     }
     if (this.jul !== undefined && flags === 0 && this.assembler.mayCountStart) {

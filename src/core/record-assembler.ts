@@ -97,11 +97,9 @@ export interface RecordAssembler {
   /**
    * True while the current record is an unwanted one (see `wanted`) and no line is awaited (no JUL
    * header held, no prefix being stripped): a line that starts no record of any format then only
-   * adds to its count, and `countLine` may take it undecoded.
+   * adds to its count, and `countLines` may take it undecoded.
    */
   readonly countingOnly: boolean;
-  /** Adds one line to the current unwanted record (only while `countingOnly`). */
-  countLine(): void;
   /** Adds `n` lines to the current unwanted record (only while `countingOnly`). */
   countLines(n: number): void;
   /**
@@ -461,10 +459,6 @@ class Assembler implements RecordAssembler {
 
   get countingOnly(): boolean {
     return this.cur === this.counting && this.held === undefined && !this.prefixMode;
-  }
-
-  countLine(): void {
-    this.counting.lineCount++;
   }
 
   countLines(n: number): void {
