@@ -216,7 +216,7 @@ export class InputParser {
   get scanSetup(): { plan: ScanPlan; maxLineBytes: number; holdingPartial: boolean } | undefined {
     // The byte path only: a JUL file on the scan thread took as long (its headers are still read
     // here, line by line) for ~40 MiB more (the thread).
-    if (!this.scanning || this.mode !== Mode.Bytes || this.plan === undefined) return undefined;
+    if (this.kernel === undefined || this.mode !== Mode.Bytes || this.plan === undefined) return undefined;
     return { plan: this.plan, maxLineBytes: this.framer.maxLineBytes, holdingPartial: this.framer.holding };
   }
 
@@ -425,15 +425,12 @@ export class InputParser {
    * Anything else (a region whose bytes are not UTF-8 is not scanned) goes to `push`.
    */
   pushScanned(region: Buffer, scan: WholeScan | undefined): void {
-    if (scan === undefined || !this.scanning || this.framer.holding) {
+    // The scan thread serves the byte path only (`scanSetup`).
+    if (scan === undefined || this.kernel === undefined || this.mode !== Mode.Bytes || this.framer.holding) {
       this.push(region);
       return;
     }
-    if (this.mode === Mode.Bytes) this.walkReports(region, scan);
-    else {
-      this.walkHeads(region, scan);
-      if (this.julHolding) this.ownJulHeader();
-    }
+    this.walkReports(region, scan);
     this.syncFramerStats();
   }
 
