@@ -125,6 +125,16 @@ export interface MatchFields {
   trace?: string[];
 }
 
+/**
+ * A MatchFields to fill again and again: every field there from the start, in `fill`'s order, so
+ * that writing a string where undefined was (or the reverse) never changes its shape. One made
+ * empty and filled on the way deoptimised the parser's hot path ("wrong map") once the fields of
+ * another line were written into it.
+ */
+export function reusableMatchFields(): MatchFields {
+  return { time: undefined, level: undefined, thread: undefined, logger: undefined, method: undefined, message: undefined, trace: undefined };
+}
+
 export function jsonPointer(...parts: (string | number)[]): string {
   return parts.map((p) => `/${String(p).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }

@@ -19,7 +19,7 @@
 import { CLUSTER_LOGGER, createStartMatcher, LIFECYCLE_LOGGER, LoggerFilter, START, UNSURE, type StartMatcher } from './cluster-prefilter.js';
 import type { CompiledEventGrammar } from './event-grammar.js';
 import { sharedEventRecogniser } from './event-recogniser.js';
-import { matchInto, type CompiledFormat, type CompiledPattern, type MatchFields } from './format-grammar.js';
+import { matchInto, reusableMatchFields, type CompiledFormat, type CompiledPattern, type MatchFields } from './format-grammar.js';
 import { createRecordAssembler } from './record-assembler.js';
 import { isUtf8 } from 'node:buffer';
 import { decodeLine, LINE_INVALID_UTF8, LINE_TRUNCATED, LineFramer, lineContentEnd, NEWLINE } from './line-framer.js';
@@ -139,7 +139,7 @@ export class InputParser {
   private hold = Hold.Assembler;
   /** Lines of the counted record so far. */
   private countedLines = 0;
-  private readonly probe: MatchFields = {};
+  private readonly probe: MatchFields = reusableMatchFields();
   private decoded = 0;
   private readonly fast: boolean;
   /** Number and offset of the line being classified (from the framer, or from the bulk scan). */

@@ -13,7 +13,7 @@
 
 import { LensError } from './errors.js';
 import { detectFormat, detectPrefix, splitPrefix } from './format-detect.js';
-import { matchInto, matchNextInto, type CompiledFormat, type CompiledPattern, type MatchFields } from './format-grammar.js';
+import { matchInto, matchNextInto, reusableMatchFields, type CompiledFormat, type CompiledPattern, type MatchFields } from './format-grammar.js';
 import { checkTimeZone, localTimeZone, TimeReader, type DateOrder } from './timestamp.js';
 import { HeadTable } from './start-heads.js';
 import type { Line, LogRecord } from './types.js';
@@ -192,7 +192,7 @@ class Assembler implements RecordAssembler {
   private omitted = 0;
   private held: Held | undefined;
   /** Fields of the last start-line match (reused: no allocation per line). */
-  private readonly scratch: MatchFields = {};
+  private readonly scratch: MatchFields = reusableMatchFields();
   private readonly wanted: RecordAssemblerOptions['wanted'];
   /** `cur` while the current record is unwanted: only its lines are counted (reused). */
   private readonly counting: LogRecord = { file: '', line: 0, lineCount: 0, offset: 0, message: '', format: '', pattern: '' };
