@@ -6,16 +6,19 @@
 
 /**
  * A match begins with one of `words`, or with a character of `chars`; after such a character comes
- * one of `follow` (undefined: anything).
+ * one of `follow`, after such a word one of `after` (undefined: anything).
  */
 export interface Heads {
   words: readonly string[];
   chars: string;
   follow?: string;
+  after?: string;
 }
 
-export function wordHeads(words: Iterable<string>): Heads {
-  return { words: [...new Set(words)].filter((w) => w !== ''), chars: '' };
+export function wordHeads(words: Iterable<string>, after?: string): Heads {
+  const heads: Heads = { words: [...new Set(words)].filter((w) => w !== ''), chars: '' };
+  if (after !== undefined) heads.after = after;
+  return heads;
 }
 
 export function charHeads(chars: string, follow?: string): Heads {
@@ -27,14 +30,17 @@ export function unionHeads(list: ReadonlyArray<Heads | undefined>): Heads | unde
   const words: string[] = [];
   let chars = '';
   let follow: string | undefined = '';
+  let after: string | undefined = '';
   for (const h of list) {
     if (h === undefined) return undefined;
     words.push(...h.words);
     chars += h.chars;
     if (h.chars !== '') follow = h.follow === undefined || follow === undefined ? undefined : follow + h.follow;
+    if (h.words.length > 0) after = h.after === undefined || after === undefined ? undefined : after + h.after;
   }
   const out: Heads = { words: [...new Set(words)], chars: [...new Set(chars)].join('') };
   if (out.chars !== '' && follow !== undefined) out.follow = [...new Set(follow)].join('');
+  if (out.words.length > 0 && after !== undefined) out.after = [...new Set(after)].join('');
   return out;
 }
 
@@ -53,7 +59,7 @@ export class HeadTable {
    * begin the line, 3 the second byte must be in `follow[byte]`.
    */
   private readonly kind = new Uint8Array(256);
-  private readonly words: Buffer[][] = Array.from({ length: 256 }, () => []);
+  private readonly words: HeadWord[][] = Array.from({ length: 256 }, () => []);
   private readonly follow: Array<Uint8Array | undefined> = Array.from({ length: 256 }, () => undefined);
   /** `secondBytes`, made on first use. */
   private pairs: Uint8Array | undefined;
@@ -84,12 +90,13 @@ export class HeadTable {
     }
     // Words: a list per first byte, or, where a follower set is kept, their second bytes in it.
     for (const h of heads) {
+      const after = h.after === undefined ? undefined : byteSet(h.after);
       for (const w of h.words) {
         const bytes = Buffer.from(w);
         const b = bytes[0];
         if (kind[b] === 0 || kind[b] === 2) {
           kind[b] = 2;
-          this.words[b].push(bytes);
+          this.words[b].push({ bytes, after });
         } else allowAfter(b, bytes[1]);
       }
     }
@@ -114,8 +121,8 @@ export class HeadTable {
     };
     for (let b = 0; b < 256; b++) {
       const k = this.kind[b];
-      if (k === 1 || (k === 2 && this.words[b].some((w) => w.length === 1))) bits.fill(0xff, b * 32, b * 32 + 32);
-      else if (k === 2) for (const w of this.words[b]) set(b, w[1]);
+      if (k === 1 || (k === 2 && this.words[b].some((w) => w.bytes.length === 1))) bits.fill(0xff, b * 32, b * 32 + 32);
+      else if (k === 2) for (const w of this.words[b]) set(b, w.bytes[1]);
       else if (k === 3) this.follow[b]!.forEach((on, second) => on && set(b, second));
     }
     return (this.pairs = bits);
@@ -142,10 +149,17 @@ export class HeadTable {
       return second >= 0x80 || (second === second && this.follow[c]![second] === 1); // NaN: one character
     }
     if (k !== 2) return k === 1;
-    for (const w of this.words[c]) {
+    for (const { bytes: w, after } of this.words[c]) {
       let j = 1;
       while (j < w.length && w[j] < 0x80 && text.charCodeAt(j) === w[j]) j++;
-      if (j === w.length || w[j] >= 0x80) return true;
+      if (j < w.length) {
+        if (w[j] >= 0x80) return true;
+        continue;
+      }
+      // An ASCII word, a character a byte: what follows it is at the same index.
+      if (after === undefined) return true;
+      const next = text.charCodeAt(w.length);
+      if (next >= 0x80 || (next === next && after[next] === 1)) return true; // NaN: the line ends
     }
     return false;
   }
@@ -159,12 +173,29 @@ export class HeadTable {
     const k = this.kind[buf[start]];
     if (k === 3) return end - start > 1 && this.follow[buf[start]]![buf[start + 1]] === 1;
     if (k !== 2) return k === 1;
-    for (const w of this.words[buf[start]]) {
+    for (const { bytes: w, after } of this.words[buf[start]]) {
       if (end - start < w.length) continue;
       let j = 1;
       while (j < w.length && buf[start + j] === w[j]) j++;
-      if (j === w.length) return true;
+      if (j === w.length && (after === undefined || (end - start > w.length && after[buf[start + w.length]] === 1))) return true;
     }
     return false;
   }
+}
+
+/** A word a match may begin with, and the bytes that may follow it (undefined: anything). */
+interface HeadWord {
+  readonly bytes: Buffer;
+  readonly after: Uint8Array | undefined;
+}
+
+/** 1 for each byte that may begin one of `chars` (any lead byte for a non-ASCII character). */
+function byteSet(chars: string): Uint8Array {
+  const set = new Uint8Array(256);
+  for (const c of chars) {
+    const code = c.charCodeAt(0);
+    if (code < 0x80) set[code] = 1;
+    else set.fill(1, 0x80);
+  }
+  return set;
 }

@@ -145,6 +145,13 @@ function compileTimeFormat(
   let elements = 0;
   /** The first element is digits that may end after one: what may follow its first digit is known with the second. */
   let firstRun: DigitRun | undefined;
+  /**
+   * While the elements so far are words and literal text (a month name, then a space): the texts
+   * the time may begin with, to be told what follows them (a digit) once an element of another kind
+   * comes. So a line beginning with a month word alone (Portuguese `out`, in a JSP error's "out
+   * cannot be resolved") is no start on its bytes.
+   */
+  let lead: string[] | undefined;
   let hasOffset = false;
   let fracTail = 0;
   let i = 0;
@@ -159,6 +166,15 @@ function compileTimeFormat(
     if (elements === 0) {
       firstRun = digits;
       heads = digits && digits.min >= 2 ? charHeads(DIGITS, DIGITS) : starts;
+      lead = digits === undefined && starts !== undefined && starts.chars === '' && starts.words.length > 0 ? [...starts.words] : undefined;
+    } else if (lead !== undefined) {
+      if (kind === undefined && starts !== undefined && starts.chars === '' && starts.words.length === 1) {
+        const literal = starts.words[0];
+        lead = lead.map((w) => w + literal);
+      } else {
+        heads = wordHeads(lead, starts === undefined ? undefined : headChars(starts));
+        lead = undefined;
+      }
     } else if (elements === 1 && firstRun && firstRun.min < 2) {
       // After a first digit: another (when the run may be longer), or the start of this element.
       heads = starts ? charHeads(DIGITS, (firstRun.max >= 2 ? DIGITS : '') + headChars(starts)) : charHeads(DIGITS);

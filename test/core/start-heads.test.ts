@@ -3,11 +3,12 @@
 // the corpus, each format in turn as the decided one.
 
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { matchPattern } from '../../src/core/format-grammar.js';
 import { charHeads, HeadTable, unionHeads, wordHeads } from '../../src/core/start-heads.js';
 import { loadGrammarsSync } from '../../src/io/grammar-files.js';
-import { corpusLogFiles } from '../helpers/corpus.js';
+import { corpusLogFiles, PUBLIC } from '../helpers/corpus.js';
 
 const { formats } = loadGrammarsSync();
 
@@ -113,9 +114,37 @@ describe('HeadTable', () => {
     expect(ruledOut).toBeGreaterThan(1000);
   });
 
-  it('knows the words of the JUL two-line format: month names first, or a level name first', () => {
+  it('knows the words of the JUL two-line format: a month name and its space, then a digit; or a level name first', () => {
     const jul = formats.find((f) => f.name === 'jul_simple')!;
     const words = jul.patterns.flatMap((p) => p.heads?.words ?? []);
-    expect(words).toEqual(expect.arrayContaining(['Jan', 'août', '十一月', 'SEVERE', '信息']));
+    expect(words).toEqual(expect.arrayContaining(['Jan ', 'août ', '十一月 ', 'out ', 'SEVERE', '信息']));
+    expect(jul.patterns.find((p) => p.name === 'header')?.heads?.after).toBe('0123456789');
+    expect(jul.patterns.find((p) => p.name === 'bare')?.heads?.after).toBeUndefined();
+  });
+
+  it('after a word, only what can follow it: a JSP error\'s "out cannot be resolved" is no JUL date (public/isaiasa…tomcat1)', () => {
+    const t = HeadTable.of([wordHeads(['out ', 'août '], '0123456789'), wordHeads(['SEVERE'])])!;
+    const ok = (s: string): boolean => t.mayStart(Buffer.from(s), 0, Buffer.byteLength(s));
+    // Synthesised dates (the corpus has no Portuguese JUL log); the JSP line is the real one.
+    for (const [line, may] of [
+      ['out 21, 2019 10:15:03 AM org.apache.catalina.startup.Catalina start', true],
+      ['août 21, 2019 10:15:03 AM org.apache.catalina.startup.Catalina start', true],
+      ['out cannot be resolved to a variable', false],
+      ['out ', false], // the line ends where the digit should be
+      ['out', false],
+      ['SEVERE: x', true], // a word with no `after`: anything may follow
+    ] as const) {
+      expect(ok(line), line).toBe(may);
+      expect(t.mayStartText(line), line).toBe(may);
+    }
+    const jul = formats.find((f) => f.name === 'jul_simple')!;
+    const table = HeadTable.of(jul.patterns.map((p) => p.heads))!;
+    const real = readFileSync(join(PUBLIC, 'isaiasa-tomcat8.0.33-tomcat1-catalina.2019-05-21.log'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('out cannot be resolved'));
+    expect(real.length).toBeGreaterThan(0);
+    for (const line of real) expect(table.mayStart(Buffer.from(line), 0, line.length), line).toBe(false);
+    expect(unionHeads([wordHeads(['a '], '1'), wordHeads(['b '], '2'), charHeads('3')])?.after).toBe('12');
+    expect(unionHeads([wordHeads(['a '], '1'), wordHeads(['b '])])?.after).toBeUndefined();
   });
 });
