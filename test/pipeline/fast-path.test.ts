@@ -165,6 +165,25 @@ describe('decoding', () => {
     }
   });
 
+  test("a JSP error's `out cannot be resolved` lines are not decoded: `out` begins no JUL date without a digit after it", () => {
+    // The real Tomcat 8.0 log of public/isaiasa…tomcat1: its JSP compile errors' lines begin with
+    // `out`, a Portuguese month word; each was decoded to be tested as a JUL start (a file mixing formats).
+    const log = readFileSync(join(PUBLIC, 'isaiasa-tomcat8.0.33-tomcat1-catalina.2019-05-21.log'));
+    const lines = log.toString('latin1').split('\n').filter((l) => l.startsWith('out cannot be resolved')).length;
+    expect(lines).toBeGreaterThan(5);
+    const decode = vi.spyOn(InputParser.prototype as unknown as { decode: (...a: unknown[]) => { text: string } }, 'decode');
+    try {
+      const fast = parse(log, true);
+      expect(fast.parser.scanning).toBe(true);
+      expect(decode.mock.results.filter((r) => r.value.text.startsWith('out cannot be resolved')).length).toBe(0);
+      const slow = parse(log, false);
+      expect(fast.parser.stats).toEqual(slow.parser.stats);
+      expect(fast.events).toEqual(slow.events);
+    } finally {
+      decode.mockRestore();
+    }
+  });
+
   test('a log without cluster records decodes no more than the detection lines', () => {
     const record = '21-May-2019 10:17:02.000 INFO [main] org.apache.coyote.AbstractProtocol.init Initializing\n';
     const { parser } = parse(Buffer.from(record.repeat(10_000)), true);
