@@ -27,6 +27,17 @@ function parse(data: Buffer, fastPath: boolean, chunk = 1 << 20, file = 'x.log',
   return { parser, events };
 }
 
+/** `parse(data, true, chunk)`, and the text of every line the parser decoded on the way. */
+function parseFastDecoding(data: Buffer, chunk = 1 << 20): { fast: ReturnType<typeof parse>; decoded: string[] } {
+  const decode = vi.spyOn(InputParser.prototype as unknown as { decode: (...a: unknown[]) => { text: string } }, 'decode');
+  try {
+    const fast = parse(data, true, chunk);
+    return { fast, decoded: decode.mock.results.map((r) => r.value.text) };
+  } finally {
+    decode.mockRestore();
+  }
+}
+
 test('the corpus has files of several formats', () => {
   expect(files.length).toBeGreaterThan(60);
 });
@@ -148,20 +159,13 @@ describe('decoding', () => {
     // The real log's cluster records carry 728 lines of `\tat org.apache.catalina.tribes...` (failed
     // multicast joins): what follows a trace's first line goes into the record's trace, which no
     // event carries.
-    const decode = vi.spyOn(InputParser.prototype as unknown as { decode: (...a: unknown[]) => { text: string } }, 'decode');
-    try {
-      for (const chunk of [1 << 20, 4093]) {
-        decode.mockClear();
-        const fast = parse(noise, true, chunk);
-        const tat = decode.mock.results.filter((r) => r.value.text.startsWith('\tat ')).length;
-        expect(noise.toString('latin1').split('\n').filter((l) => l.startsWith('\tat org.apache.catalina.tribes')).length).toBe(728);
-        expect(tat).toBeLessThan(50);
-        const slow = parse(noise, false);
-        expect(fast.parser.stats).toEqual(slow.parser.stats);
-        expect(fast.events).toEqual(slow.events);
-      }
-    } finally {
-      decode.mockRestore();
+    expect(noise.toString('latin1').split('\n').filter((l) => l.startsWith('\tat org.apache.catalina.tribes')).length).toBe(728);
+    const slow = parse(noise, false);
+    for (const chunk of [1 << 20, 4093]) {
+      const { fast, decoded } = parseFastDecoding(noise, chunk);
+      expect(decoded.filter((text) => text.startsWith('\tat ')).length).toBeLessThan(50);
+      expect(fast.parser.stats).toEqual(slow.parser.stats);
+      expect(fast.events).toEqual(slow.events);
     }
   });
 
@@ -171,17 +175,12 @@ describe('decoding', () => {
     const log = readFileSync(join(PUBLIC, 'isaiasa-tomcat8.0.33-tomcat1-catalina.2019-05-21.log'));
     const lines = log.toString('latin1').split('\n').filter((l) => l.startsWith('out cannot be resolved')).length;
     expect(lines).toBeGreaterThan(5);
-    const decode = vi.spyOn(InputParser.prototype as unknown as { decode: (...a: unknown[]) => { text: string } }, 'decode');
-    try {
-      const fast = parse(log, true);
-      expect(fast.parser.scanning).toBe(true);
-      expect(decode.mock.results.filter((r) => r.value.text.startsWith('out cannot be resolved')).length).toBe(0);
-      const slow = parse(log, false);
-      expect(fast.parser.stats).toEqual(slow.parser.stats);
-      expect(fast.events).toEqual(slow.events);
-    } finally {
-      decode.mockRestore();
-    }
+    const { fast, decoded } = parseFastDecoding(log);
+    expect(fast.parser.scanning).toBe(true);
+    expect(decoded.filter((text) => text.startsWith('out cannot be resolved')).length).toBe(0);
+    const slow = parse(log, false);
+    expect(fast.parser.stats).toEqual(slow.parser.stats);
+    expect(fast.events).toEqual(slow.events);
   });
 
   test('a log without cluster records decodes no more than the detection lines', () => {
