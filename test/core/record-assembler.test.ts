@@ -361,11 +361,13 @@ describe('record assembler: pushStart (a start line whose fields were read on by
     expect(asm.pushStart(lines[0], fieldsOf(lines[0].text), false)).toBe(false);
     asm.end();
     expect(records).toEqual([]);
-    // A file that mixes formats: a JUL header (from a Tomcat 7 log) is held until its `LEVEL:` line.
+    // A file that mixes formats: a JUL header (the first line of a real Tomcat 7 log) is held until its `LEVEL:` line.
     const mixed = collector();
     for (const l of lines) mixed.asm.push(l);
     expect(mixed.asm.format).toBe('juli_oneline');
-    mixed.asm.push({ text: 'May 21, 2019 10:16:39 AM org.apache.catalina.startup.VersionLoggerListener log', line: 601, offset: 0 });
+    const julHeader = readFileSync(join(PUBLIC, 'icicimov-tomcat7-aws-static.log'), 'utf8').split('\n')[0];
+    expect(julHeader).toMatch(/^\d\d\/\d\d\/\d{4} \d+:\d\d:\d\d [AP]M org\.apache\.catalina\.ha\.tcp\.SimpleTcpCluster memberAdded$/);
+    mixed.asm.push({ text: julHeader, line: 601, offset: 0 });
     const next = lines.find((l) => start.test(l.text))!;
     expect(mixed.asm.pushStart(next, fieldsOf(next.text), false)).toBe(false);
   });
