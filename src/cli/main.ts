@@ -1,68 +1,8 @@
 #!/usr/bin/env node
-// catalina-lens entry point: parse arguments, run one command, map failures to exit codes
-// (0 done, 1 an input could not be read, 2 usage, 3 --fail-on matched).
+// catalina-lens entry point as tsc compiles it (dist/cli/main.js before the build bundles it, and
+// `tsx src/cli/main.ts`). The shipped bin is launch.ts, which runs the same runCli from a bundle.
 
-import { LensError, formatLensError } from '../core/errors.js';
-import { sanitizeLines } from '../core/sanitize.js';
-import { VERSION } from '../version.js';
-import { parseCli, UsageError } from './args.js';
-import { HELP } from './help.js';
+import { runCli } from './run.js';
+import { startCli } from './start.js';
 
-export const EXIT = { ok: 0, input: 1, usage: 2, failOn: 3 } as const;
-
-async function main(argv: string[]): Promise<number> {
-  const args = parseCli(argv);
-  if (args.version) {
-    process.stdout.write(`${VERSION}\n`);
-    return EXIT.ok;
-  }
-  if (args.help) {
-    process.stdout.write(HELP);
-    return EXIT.ok;
-  }
-  switch (args.command) {
-    case 'analyze':
-      return (await import('./analyze-command.js')).runAnalyze(args);
-    case 'events':
-      return (await import('./events-command.js')).runEvents(args);
-    case 'grammars':
-      return (await import('./grammars-command.js')).runGrammars(args);
-    case 'tail':
-      return (await import('./tail-command.js')).runTail(args);
-  }
-}
-
-function report(err: unknown): number {
-  // Messages may carry file names and log text: every line is sanitised before it reaches a terminal.
-  if (err instanceof UsageError) {
-    process.stderr.write(`catalina-lens: ${sanitizeLines(err.message)}\nTry 'catalina-lens --help'.\n`);
-    return EXIT.usage;
-  }
-  if (err instanceof LensError) {
-    // An input that cannot be read is one line: `catalina-lens: FILE: reason`.
-    if (err.code === 'INPUT_NOT_FOUND' || err.code === 'INPUT_UNREADABLE') {
-      process.stderr.write(`catalina-lens: ${sanitizeLines(err.message)}\n`);
-      return EXIT.input;
-    }
-    process.stderr.write(`${sanitizeLines(formatLensError(err))}\n`);
-    return err.code.startsWith('GRAMMAR_') || err.code === 'INVALID_OPTION' ? EXIT.usage : EXIT.input;
-  }
-  const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
-  process.stderr.write(`catalina-lens: internal error: ${sanitizeLines(text)}\n`);
-  return EXIT.input;
-}
-
-// A closed pipe (`catalina-lens events | head`) is not an error.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(EXIT.ok);
-  throw err;
-});
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err) => {
-    process.exitCode = report(err);
-  },
-);
+startCli(runCli);
