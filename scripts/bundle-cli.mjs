@@ -1,40 +1,39 @@
-// Bundles the CLI for start-up: run after `tsc -p tsconfig.build.json`, it overwrites tsc's
-// dist/cli/main.js with the bundle. Loading ~40 separate ES modules cost ~50 ms of resolving and
-// compiling at every start; the bundle is one module for `--version` and a handful for `analyze`.
+// Bundles the CLI for start-up; run after `tsc -p tsconfig.build.json`. What lands in dist/cli/:
 //
-// - Code splitting: what main.ts imports dynamically (each command, the renderers, the dashboard)
-//   stays in chunks loaded only when used, so ink and react load only for the dashboard.
-// - npm dependencies stay external: they are installed beside the package.
-// - The parse worker and the scan worker are entries too. Entries and chunks all land flat in
-//   dist/cli/, so start-worker.ts's `new URL('./parse-worker.js', import.meta.url)` finds the bundled
-//   worker from whichever chunk it ends up in, as it finds dist/pipeline/parse-worker.js in tsc's output.
-// - The library (dist/index.js and the rest of dist/) stays tsc's output, unbundled.
+// - catalina-lens.cjs: the whole CLI but the dashboard (src/cli/run.ts and all it imports), one
+//   CommonJS file, first line `// catalina-lens bundle <sha256 of the rest>`. Loading ~40 ES modules
+//   cost ~50 ms of resolving and compiling at every start.
+// - catalina-lens.cjs.cache: V8's code cache of that bundle after running its commands once over
+//   samples/ (scripts/warm-code-cache.mjs): a start deserialises what those runs compiled.
+// - main.js (the bin): src/cli/launch.ts, which loads the two through src/cli/bundle-loader.ts
+//   (it says why a vm script and how a cache is matched to its bundle). It overwrites tsc's main.js.
+// - parse-worker.js, scan-worker.js and run-dashboard.js with their shared chunk-*.js: ES modules.
+//   The workers are started by URL beside whichever file starts them (start-worker.ts), and the
+//   dashboard (ink, react) is imported only by the commands that show it.
 //
-// `--metafile FILE` writes esbuild's metafile (which module went where) for inspection.
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+// npm dependencies stay external: they are installed beside the package. The library (dist/index.js
+// and the rest of dist/) stays tsc's output, unbundled.
+//
+// `--metafile FILE` writes esbuild's metafile of the CommonJS bundle (which module went where).
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { BUNDLE_FILE, BUNDLE_ID_PREFIX, CACHE_FILE } from '../dist/cli/bundle-loader.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = join(root, 'dist', 'cli');
-const CHUNK = /^chunk-[A-Z0-9]+\.js(\.map)?$/;
+const DASHBOARD = 'run-dashboard.js';
+// Chunks of an earlier build have other hashes, and an old cache belongs to an old bundle.
+const STALE = /^chunk-[A-Z0-9]+\.js(\.map)?$/;
+for (const name of readdirSync(outdir)) if (STALE.test(name) || name === CACHE_FILE) rmSync(join(outdir, name));
 
-// Chunks of an earlier build have other hashes: remove them so that dist/ holds one build.
-for (const name of readdirSync(outdir)) if (CHUNK.test(name)) rmSync(join(outdir, name));
-
-const result = await build({
+const common = {
   absWorkingDir: root,
-  entryPoints: [
-    { in: 'src/cli/main.ts', out: 'main' },
-    { in: 'src/pipeline/parse-worker.ts', out: 'parse-worker' },
-    { in: 'src/pipeline/scan-worker.ts', out: 'scan-worker' },
-  ],
-  outdir,
-  chunkNames: 'chunk-[hash]',
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
   packages: 'external',
@@ -42,8 +41,76 @@ const result = await build({
   sourcemap: 'linked',
   legalComments: 'none',
   logLevel: 'warning',
-  metafile: process.argv.includes('--metafile'),
+};
+
+// The ES modules: workers and dashboard.
+await build({
+  ...common,
+  entryPoints: [
+    { in: 'src/pipeline/parse-worker.ts', out: 'parse-worker' },
+    { in: 'src/pipeline/scan-worker.ts', out: 'scan-worker' },
+    { in: 'src/ui/run-dashboard.tsx', out: 'run-dashboard' },
+  ],
+  outdir,
+  chunkNames: 'chunk-[hash]',
+  splitting: true,
+  format: 'esm',
 });
+
+// The launcher. Its `import('./run.js')` (for --enable-source-maps) is tsc's output beside it.
+const tscRunOutside = {
+  name: 'tsc-run-outside',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/run\.js$/ }, () => ({ path: './run.js', external: true }));
+  },
+};
+await build({ ...common, entryPoints: [{ in: 'src/cli/launch.ts', out: 'main' }], outdir, format: 'esm', plugins: [tscRunOutside] });
+
+// The CommonJS bundle. The dashboard stays out (its ES module above); every dynamic import left is
+// of a module outside the bundle and becomes `__lensImport(...)`, the loader's import().
+const dashboardOutside = {
+  name: 'dashboard-outside',
+  setup(b) {
+    b.onResolve({ filter: /\/ui\/run-dashboard\.js$/ }, () => ({ path: `./${DASHBOARD}`, external: true }));
+  },
+};
+// @date-fns/tz's small tzOffset goes into the bundle: finding it in node_modules (package exports)
+// took longer at start than the module itself.
+const tzOffsetInside = {
+  name: 'tz-offset-inside',
+  setup(b) {
+    b.onResolve({ filter: /^@date-fns\/tz\/tzOffset$/ }, ({ path, resolveDir }) => ({ path: createRequire(join(resolveDir, 'x.js')).resolve(path) }));
+  },
+};
+const result = await build({
+  ...common,
+  entryPoints: ['src/cli/run.ts'],
+  write: false,
+  outfile: join(outdir, BUNDLE_FILE),
+  format: 'cjs',
+  define: { 'import.meta.url': '__lensUrl' },
+  plugins: [dashboardOutside, tzOffsetInside],
+  metafile: true,
+});
+const output = (ext) => result.outputFiles.find((f) => f.path.endsWith(ext));
+let code = output('.cjs').text;
+const imports = Object.values(result.metafile.outputs).flatMap((o) => o.imports);
+for (const path of new Set(imports.filter((i) => i.kind === 'dynamic-import').map((i) => i.path))) {
+  const call = `import(${JSON.stringify(path)})`;
+  if (!code.includes(call)) throw new Error(`bundle-cli: cannot find ${call} in the bundle`);
+  code = code.split(call).join(`__lensImport(${JSON.stringify(path)})`);
+}
+const left = code.match(/\bimport\(\s*["'`]|\bimport\.meta\b/);
+if (left) throw new Error(`bundle-cli: the bundle still has '${left[0]}', which a vm script cannot run`);
+const id = createHash('sha256').update(code).digest('hex');
+writeFileSync(join(outdir, BUNDLE_FILE), `${BUNDLE_ID_PREFIX}${id}\n${code}`);
+// The id line comes first: the map's lines move down one.
+const map = JSON.parse(output('.map').text);
+writeFileSync(join(outdir, `${BUNDLE_FILE}.map`), JSON.stringify({ ...map, mappings: `;${map.mappings}` }));
+
+// The code cache, made by a separate process so that no flag of this one is part of it.
+const warm = spawnSync(process.execPath, [join(root, 'scripts/warm-code-cache.mjs')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+if (warm.status !== 0) throw new Error(`bundle-cli: scripts/warm-code-cache.mjs failed (exit ${warm.status})`);
 
 const i = process.argv.indexOf('--metafile');
 if (i > 0) writeFileSync(process.argv[i + 1], JSON.stringify(result.metafile, null, 1));

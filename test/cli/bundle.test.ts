@@ -1,6 +1,7 @@
-// The CLI as shipped: dist/cli/main.js is esbuild's bundle (scripts/bundle-cli.mjs, run by
-// `npm run build`). It must find package.json, the grammars and the samples from dist/cli/, start
-// its parse worker, and leave the dashboard (ink, react) out of every other command's start-up.
+// The CLI as shipped (scripts/bundle-cli.mjs, run by `npm run build`): dist/cli/main.js is a small
+// launcher that runs dist/cli/catalina-lens.cjs, the bundle, with V8's code cache of it. The bundle
+// must find package.json, the grammars and the samples from dist/cli/, start its workers, and leave
+// the dashboard (ink, react) out of every other command's start-up.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,11 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, test } from 'vitest';
+import { BUNDLE_FILE, BUNDLE_ID_PREFIX, CACHE_FILE } from '../../src/cli/bundle-loader.js';
 import { CORPUS, PUBLIC } from '../helpers/corpus.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'dist/cli/main.js');
 const TRACKER = join(import.meta.dirname, 'helpers/track-imports.mjs');
+const LOADER = join(ROOT, 'dist/cli/bundle-loader.js');
 
 function run(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []) {
   const r = spawnSync(process.execPath, [...nodeArgs, CLI, ...args], {
@@ -35,11 +38,15 @@ function modulesLoaded(args: string[]): string[] {
 }
 
 describe('the bundled CLI', () => {
-  test('dist/cli/main.js is the bundle, and reports the version of package.json', () => {
-    // tsc's main.js imports its siblings (`./args.js`); the bundle imports only its own chunks.
+  test('dist/cli/main.js launches the bundle, which reports the version of package.json', () => {
+    // tsc's main.js imports its siblings (`./run.js`); the launcher has only the loader in it, and the
+    // bundle requires no file of the package (only builtins and npm packages).
     const main = readFileSync(CLI, 'utf8');
-    expect(main).not.toMatch(/from ['"]\.\/args\.js['"]/);
-    expect(main).toMatch(/from ['"]\.\/chunk-[A-Z0-9]+\.js['"]/);
+    expect(main).not.toMatch(/from ['"]\.\/[\w-]+\.js['"]/);
+    expect(main).toContain(BUNDLE_FILE);
+    const bundle = readFileSync(join(ROOT, 'dist/cli', BUNDLE_FILE), 'utf8');
+    expect(bundle.startsWith(BUNDLE_ID_PREFIX)).toBe(true);
+    expect(bundle).not.toMatch(/require\(["']\.{1,2}\//);
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     expect(run(['--version']).stdout).toBe(`${pkg.version}\n`);
   });
@@ -49,8 +56,43 @@ describe('the bundled CLI', () => {
       const loaded = modulesLoaded(args);
       expect(loaded.length, args.join(' ')).toBeGreaterThan(0);
       expect(loaded.filter((u) => /node_modules\/(ink|react|yoga-layout)\//.test(u)), args.join(' ')).toEqual([]);
-      // Nothing of tsc's output either: every module of the package comes from the bundle.
-      expect(loaded.filter((u) => u.startsWith('dist/') && !/^dist\/cli\/(main|chunk-[A-Z0-9]+)\.js$/.test(u)), args.join(' ')).toEqual([]);
+      // Nothing of tsc's output either, nor the dashboard's modules: the bundle is read by the launcher.
+      expect(loaded.filter((u) => u.startsWith('dist/') && u !== 'dist/cli/main.js'), args.join(' ')).toEqual([]);
+    }
+  });
+
+  test("a start of this Node uses the build's code cache; a stale or damaged one is not used, and the results are the same", () => {
+    const state = (dir: string): string => {
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', `import { compileCliBundle } from ${JSON.stringify(LOADER)}; process.stdout.write(compileCliBundle(${JSON.stringify(dir)}).cache);`], {
+        encoding: 'utf8',
+      });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout;
+    };
+    const dist = join(ROOT, 'dist/cli');
+    expect(state(dist)).toBe('used');
+    const dir = mkdtempSync(join(tmpdir(), 'catalina-lens-cache-'));
+    try {
+      const bundle = readFileSync(join(dist, BUNDLE_FILE));
+      const cache = readFileSync(join(dist, CACHE_FILE));
+      writeFileSync(join(dir, BUNDLE_FILE), bundle);
+      // Made from another bundle: the id line differs (one hex digit of the hash changed).
+      const other = Buffer.from(cache);
+      other[BUNDLE_ID_PREFIX.length] = other[BUNDLE_ID_PREFIX.length] === 0x30 ? 0x31 : 0x30;
+      writeFileSync(join(dir, CACHE_FILE), other);
+      expect(state(dir)).toBe('stale');
+      // The right id, but cut short: V8 refuses it.
+      writeFileSync(join(dir, CACHE_FILE), cache.subarray(0, cache.length >> 1));
+      expect(state(dir)).toBe('rejected');
+      rmSync(join(dir, CACHE_FILE));
+      expect(state(dir)).toBe('absent');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    for (const args of [['analyze', '--json', 'samples/'], ['events', 'samples/'], ['analyze', '--text', '--color', 'samples/']]) {
+      const cached = run(args);
+      expect(cached.code, cached.stderr).toBe(0);
+      expect(run(args, { CATALINA_LENS_CODE_CACHE: '0' }).stdout, args.join(' ')).toBe(cached.stdout);
     }
   });
 

@@ -1,0 +1,9 @@
+#!/usr/bin/env node
+// The shipped bin, dist/cli/main.js: runs the CLI from its code-cached bundle (bundle-loader.ts).
+// Node 20 maps no stack trace of a vm script to its source, so under `--enable-source-maps` it runs
+// tsc's unbundled modules beside it instead (dist/cli/run.js), whose maps point into src/.
+import { loadCliBundle } from './bundle-loader.js';
+import { startCli } from './start.js';
+
+if (process.sourceMapsEnabled) startCli((await import('./run.js')).runCli);
+else startCli(loadCliBundle().runCli);
