@@ -122,8 +122,11 @@ export async function streamEvents(
   // The scan thread is the second core's job only where no parse worker takes that core (its
   // isolate and slots would add to the workers' memory). It takes ~60 ms to load, more while this
   // thread is busy: started now, it is used once ready.
-  parseOpts.scanThread = workers === 0 && (opts.scanThread ?? scanThreadDefault());
-  if (parseOpts.scanThread && sizes.some((size, i) => size >= SCAN_THREAD_MIN_BYTES && !inputs[i].path.endsWith('.gz'))) scanThreadReady();
+  // Unless set, each large file decides (parse-file.ts): the default loads node:worker_threads,
+  // which inputs under the scan thread's size never need.
+  parseOpts.scanThread = workers === 0 ? opts.scanThread : false;
+  const large = sizes.some((size, i) => size >= SCAN_THREAD_MIN_BYTES && !inputs[i].path.endsWith('.gz'));
+  if (large && (parseOpts.scanThread ?? scanThreadDefault())) scanThreadReady();
   const assigned = new Array<number>(inputs.length).fill(0);
   let pool: WorkerPool | undefined;
   if (workers > 0) {

@@ -10,7 +10,8 @@
 
 import type { FileHandle } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { isMainThread, type Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type { Worker } from 'node:worker_threads';
 import type { ScanPlan, WholeScan } from '../core/line-scan.js';
 import { startWorker } from './start-worker.js';
 
@@ -75,6 +76,8 @@ export interface ScannedChunk {
 export function scanThreadDefault(): boolean {
   const v = process.env.CATALINA_LENS_SCAN_THREAD;
   if (v === '0' || v === 'false' || v === 'off') return false;
+  // Required here, not imported: small inputs never ask, and never load node:worker_threads.
+  const { isMainThread } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
   return isMainThread && availableParallelism() >= 2;
 }
 
