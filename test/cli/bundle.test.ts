@@ -96,6 +96,14 @@ describe('the bundled CLI', () => {
     }
   });
 
+  test('under --enable-source-maps it runs tsc\'s modules (Node maps no vm script), with the same result', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'track-imports-')), 'urls.txt');
+    const mapped = run(['analyze', '--json', 'samples/'], { TRACK_IMPORTS: file }, ['--enable-source-maps', '--import', TRACKER]);
+    expect(mapped.code, mapped.stderr).toBe(0);
+    expect(readFileSync(file, 'utf8')).toContain('/dist/cli/run.js');
+    expect(mapped.stdout).toBe(run(['analyze', '--json', 'samples/']).stdout);
+  });
+
   test('finds the bundled samples and grammars from dist/cli/', () => {
     const r = run(['analyze', '--json']);
     expect(r.code, r.stderr).toBe(0);
