@@ -21,7 +21,7 @@ import { generate, parseSize } from './generate.js';
 import { julCopies } from './jul-copy.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const CLI = join(ROOT, 'dist/cli/main.js');
+const CLI = join(ROOT, 'dist/cli/main.cjs');
 
 interface Measure {
   name: string;

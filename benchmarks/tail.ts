@@ -5,7 +5,7 @@
 //   npx tsx benchmarks/tail.ts --rate 20000 --seconds 30 --nodes 4
 //   npx tsx benchmarks/tail.ts --minutes 10         soak: RSS sampled every 10 s
 //   options: --rate N (lines/s, all nodes together), --seconds N | --minutes N, --nodes N (1-9),
-//            --batch-ms N (write period, default 10), --cli PATH (default dist/cli/main.js), --json
+//            --batch-ms N (write period, default 10), --cli PATH (default dist/cli/main.cjs), --json
 //   BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir /tmp/prof' passes node flags to the CLI process.
 //
 // The writer appends real catalina.out lines from the shared corpus (JULI OneLineFormatter
@@ -40,7 +40,7 @@ const opt = benchArgs(
     minutes: { type: 'string' },
     nodes: { type: 'string', default: '3' },
     'batch-ms': { type: 'string', default: '10' },
-    cli: { type: 'string', default: join(ROOT, 'dist/cli/main.js') },
+    cli: { type: 'string', default: join(ROOT, 'dist/cli/main.cjs') },
     json: { type: 'boolean', default: false },
   },
   'usage: npx tsx benchmarks/tail.ts [--rate N] [--seconds N | --minutes N] [--nodes 1-9] [--batch-ms N] [--cli PATH] [--json]',

@@ -5,8 +5,9 @@
 //   cost ~50 ms of resolving and compiling at every start.
 // - catalina-lens.cjs.cache: V8's code cache of that bundle after running its commands once over
 //   samples/ (scripts/warm-code-cache.mjs): a start deserialises what those runs compiled.
-// - main.js (the bin): src/cli/launch.ts, which loads the two through src/cli/bundle-loader.ts
-//   (it says why a vm script and how a cache is matched to its bundle). It overwrites tsc's main.js.
+// - main.cjs (the bin): src/cli/launch.ts, which loads the two through src/cli/bundle-loader.ts
+//   (it says why a vm script and how a cache is matched to its bundle). tsc's main.js beside it is
+//   the same CLI unbundled.
 // - parse-worker.js, scan-worker.js and run-dashboard.js with their shared chunk-*.js: ES modules.
 //   The workers are started by URL beside whichever file starts them (start-worker.ts), and the
 //   dashboard (ink, react) is imported only by the commands that show it.
@@ -64,7 +65,15 @@ const tscRunOutside = {
     b.onResolve({ filter: /^\.\/run\.js$/ }, () => ({ path: './run.js', external: true }));
   },
 };
-await build({ ...common, entryPoints: [{ in: 'src/cli/launch.ts', out: 'main' }], outdir, format: 'esm', plugins: [tscRunOutside] });
+await build({
+  ...common,
+  entryPoints: ['src/cli/launch.ts'],
+  outfile: join(outdir, 'main.cjs'),
+  format: 'cjs',
+  banner: { js: '"use strict";\nconst __launcherUrl = require("node:url").pathToFileURL(__filename).href;' },
+  define: { 'import.meta.url': '__launcherUrl' },
+  plugins: [tscRunOutside],
+});
 
 // The CommonJS bundle. The dashboard stays out (its ES module above); every dynamic import left is
 // of a module outside the bundle and becomes `__lensImport(...)`, the loader's import().

@@ -9,7 +9,7 @@ import { describe, expect, test } from 'vitest';
 import { CORPUS } from '../helpers/corpus.js';
 
 const ROOT = join(import.meta.dirname, '../..');
-const CLI = join(ROOT, 'dist/cli/main.js');
+const CLI = join(ROOT, 'dist/cli/main.cjs');
 
 function run(args: string[], input?: string | Buffer, env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [CLI, ...args], {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { CORPUS } from '../helpers/corpus.js';
 
-const CLI = join(import.meta.dirname, '../../dist/cli/main.js');
+const CLI = join(import.meta.dirname, '../../dist/cli/main.cjs');
 const dir = mkdtempSync(join(tmpdir(), 'catalina-lens-backpressure-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -16,7 +16,7 @@ import type { ClusterEvent } from '../../src/core/types.js';
 import { CORPUS } from '../helpers/corpus.js';
 
 const ROOT = join(import.meta.dirname, '../..');
-const CLI = join(ROOT, 'dist/cli/main.js');
+const CLI = join(ROOT, 'dist/cli/main.cjs');
 
 /** A corpus file's lines, each with its newline; `lines(f)[n - 1]` is line n. */
 const lines = (rel: string): string[] =>

@@ -32,7 +32,7 @@ async function waitFor(predicate: (text: string) => boolean, what: string, ms = 
 
 describe('dashboard in tmux', () => {
   beforeAll(() => {
-    const cli = join(ROOT, 'dist/cli/main.js');
+    const cli = join(ROOT, 'dist/cli/main.cjs');
     if (!existsSync(cli)) throw new Error('dist/ is missing: run npm run build first (npm test does it)');
     const cmd = `node ${cli} analyze ${join(ROOT, 'samples')}; echo $? > ${exitFile}; sleep 60`;
     tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '40', '-e', 'CI=false', '-e', 'NO_COLOR=1', cmd);

@@ -1,11 +1,11 @@
-// Runs the built CLI (dist/cli/main.js; `npm test` builds it first) in a child process.
+// Runs the built CLI (dist/cli/main.cjs; `npm test` builds it first) in a child process.
 
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '../../..');
-export const CLI = join(ROOT, 'dist/cli/main.js');
+export const CLI = join(ROOT, 'dist/cli/main.cjs');
 
 export interface CliResult {
   code: number | null;
