@@ -3,8 +3,22 @@
 // CommonJS, as the bundle: an ES module entry costs Node ~10 ms more to start (its module loader).
 // Node 20 maps no stack trace of a vm script to its source, so under `--enable-source-maps` it runs
 // tsc's unbundled modules beside it instead (dist/cli/run.js), whose maps point into src/.
-import { loadCliBundle } from './bundle-loader.js';
+import { loadCliBundle, type CliBundle } from './bundle-loader.js';
 import { startCli } from './start.js';
 
+function bundle(): CliBundle | undefined {
+  try {
+    return loadCliBundle();
+  } catch (err) {
+    // A build cut short (tsc without scripts/bundle-cli.mjs): one line, not a stack trace.
+    process.stderr.write(`catalina-lens: cannot load the CLI's bundle (${err instanceof Error ? err.message : String(err)}); run 'npm run build'\n`);
+    process.exitCode = 1;
+    return undefined;
+  }
+}
+
 if (process.sourceMapsEnabled) void import('./run.js').then((m) => startCli(m.runCli));
-else startCli(loadCliBundle().runCli);
+else {
+  const loaded = bundle();
+  if (loaded) startCli(loaded.runCli);
+}

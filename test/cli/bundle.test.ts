@@ -106,6 +106,19 @@ describe('the bundled CLI', () => {
     expect(mapped.stdout).toBe(run(['analyze', '--json', 'samples/']).stdout);
   });
 
+  test('without its bundle (a build cut short) the bin says so in one line and exits 1', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'catalina-lens-nobundle-'));
+    try {
+      writeFileSync(join(dir, 'main.cjs'), readFileSync(CLI));
+      const r = spawnSync(process.execPath, [join(dir, 'main.cjs'), '--version'], { encoding: 'utf8' });
+      expect(r.status).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^catalina-lens: cannot load the CLI's bundle \(.*catalina-lens\.cjs.*\); run 'npm run build'\n$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('finds the bundled samples and grammars from dist/cli/', () => {
     const r = run(['analyze', '--json']);
     expect(r.code, r.stderr).toBe(0);
