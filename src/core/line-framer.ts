@@ -172,17 +172,39 @@ export class LineFramer {
   }
 
   private hold(chunk: Buffer, start: number, end: number): void {
+    // Already cut: the rest of the line is dropped. (The cut may have backed off a character, leaving
+    // room that bytes from further on must not fill.)
+    if (this.pendingTruncated) return;
     const room = this.maxLineBytes - this.pendingBytes;
     if (end - start > room) {
       this.pendingTruncated = true;
       end = start + Math.max(0, room);
-      // Do not cut inside a UTF-8 sequence: back off over continuation bytes.
+      // Do not cut inside a UTF-8 sequence: back off over continuation bytes, into the held bytes
+      // if the character began there, as the cut of the whole line would (lineContentEnd).
       while (end > start && (chunk[end] & 0xc0) === 0x80) end--;
+      if (end === start && (chunk[start] & 0xc0) === 0x80) this.dropHeldCharacter();
     }
     if (end > start) {
       // Copy: the caller may reuse its read buffer.
       this.pending.push(Buffer.from(chunk.subarray(start, end)));
       this.pendingBytes += end - start;
+    }
+  }
+
+  /** Drops the held bytes of the last character, which the cap cuts: its lead byte and any after it. */
+  private dropHeldCharacter(): void {
+    while (this.pending.length > 0) {
+      const piece = this.pending[this.pending.length - 1];
+      let lead = piece.length - 1;
+      while (lead >= 0 && (piece[lead] & 0xc0) === 0x80) lead--;
+      if (lead > 0) {
+        this.pendingBytes -= piece.length - lead;
+        this.pending[this.pending.length - 1] = piece.subarray(0, lead);
+        return;
+      }
+      this.pendingBytes -= piece.length;
+      this.pending.pop();
+      if (lead === 0) return;
     }
   }
 

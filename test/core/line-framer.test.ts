@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { LineFramer } from '../../src/core/line-framer.js';
 import type { Line } from '../../src/core/types.js';
+import { PUBLIC } from '../helpers/corpus.js';
 
 // Real lines from ../shared/corpus/steady/tomcat1/catalina.out.
 const REAL = [
@@ -34,6 +37,35 @@ describe('LineFramer', () => {
       const { lines, framer } = frame(chunks);
       expect(lines.map((l) => l.text)).toEqual([REAL[0], `\ufeff${REAL[1]}`]);
       expect(framer.stats).toMatchObject({ lines: 2, bytes: buf.length, invalidUtf8: 0 });
+    }
+  });
+
+  test('a line cut inside a character keeps the same prefix however it is chunked (nothing from further on)', () => {
+    // A real Korean Tomcat 9 line (public/has3ong-tomcat9-was2-ko.log): a cap of 132 or 133 bytes
+    // falls inside 추 (3 bytes), so 131 are kept. A chunk ending in the held part left room, and the
+    // next chunk's first byte was added after the cut; a chunk ending inside 추 kept its first bytes
+    // (found by `npm run fuzz`).
+    const text = readFileSync(join(PUBLIC, 'has3ong-tomcat9-was2-ko.log'), 'utf8')
+      .split('\n')
+      .find((l) => l.includes('복제 멤버가 추가됨'))!;
+    const buf = Buffer.from(`${text}\n`);
+    for (const cap of [132, 133]) {
+      const whole = frame([buf], cap).lines;
+      expect(Buffer.byteLength(whole[0].text)).toBe(131);
+      expect(text.startsWith(whole[0].text)).toBe(true);
+      for (let cut = 1; cut < buf.length; cut++) {
+        const { lines } = frame([buf.subarray(0, cut), buf.subarray(cut)], cap);
+        expect(lines.map((l) => l.text), `cap ${cap}, split at ${cut}`).toEqual(whole.map((l) => l.text));
+        expect(lines[0].truncated).toBe(true);
+      }
+      // In small pieces, the cut character's bytes are spread over several held pieces.
+      for (const size of [1, 2, 3, 5, 7]) {
+        const chunks: Buffer[] = [];
+        for (let i = 0; i < buf.length; i += size) chunks.push(buf.subarray(i, i + size));
+        const { lines, framer } = frame(chunks, cap);
+        expect(lines.map((l) => l.text), `cap ${cap}, pieces of ${size}`).toEqual(whole.map((l) => l.text));
+        expect(framer.stats).toMatchObject({ lines: 1, truncatedLines: 1, invalidUtf8: 0 });
+      }
     }
   });
 
