@@ -10,10 +10,9 @@
 
 import type { FileHandle } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { createRequire } from 'node:module';
 import type { Worker } from 'node:worker_threads';
 import type { ScanPlan, WholeScan } from '../core/line-scan.js';
-import { startWorker } from './start-worker.js';
+import { startWorker, workerThreads } from './start-worker.js';
 
 /** Files smaller than this are read on this thread (the scan thread takes ~60 ms to load alone). */
 export const SCAN_THREAD_MIN_BYTES = 32 * 1024 * 1024;
@@ -76,9 +75,7 @@ export interface ScannedChunk {
 export function scanThreadDefault(): boolean {
   const v = process.env.CATALINA_LENS_SCAN_THREAD;
   if (v === '0' || v === 'false' || v === 'off') return false;
-  // Required here, not imported: small inputs never ask, and never load node:worker_threads.
-  const { isMainThread } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
-  return isMainThread && availableParallelism() >= 2;
+  return workerThreads().isMainThread && availableParallelism() >= 2;
 }
 
 class ScanThread {

@@ -6,11 +6,18 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Worker, WorkerOptions } from 'node:worker_threads';
 
+/**
+ * node:worker_threads, required when first asked for rather than imported at start (~2 ms): small
+ * inputs never start a worker nor ask whether one could run.
+ */
+export function workerThreads(): typeof import('node:worker_threads') {
+  return createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
+}
+
 /** `name` without extension: 'parse-worker' or 'scan-worker'. */
 export function startWorker(name: string, options: WorkerOptions = {}): Worker {
   const self = import.meta.url;
-  // Required here, not imported at start: small inputs never start a worker.
-  const { Worker } = createRequire(self)('node:worker_threads') as typeof import('node:worker_threads');
+  const { Worker } = workerThreads();
   if (!self.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, self), options);
   const src = new URL(`./${name}.ts`, self).href;
   const tsx = pathToFileURL(join(dirname(createRequire(self).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
