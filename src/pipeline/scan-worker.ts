@@ -6,7 +6,7 @@
 // slots (and a few kernels kept for later files), however far ahead this thread could read.
 
 import { isUtf8 } from 'node:buffer';
-import { readSync } from 'node:fs';
+import { read } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { LineScanKernel, REPORT_INTS, type WholeScan } from '../core/line-scan.js';
 import { NEWLINE } from '../core/line-framer.js';
@@ -43,11 +43,13 @@ interface FileScan {
   carry: boolean;
   /** Slots of the kernel's memory the main thread is not reading: the next chunks are read into them. */
   readonly free: number[];
+  /** A read into one of its slots is under way (one at a time: each starts where the last one's whole lines end). */
+  reading: boolean;
+  /** The main thread let go of the file while a read was under way: it is retired when the read is back. */
+  closing: boolean;
 }
 
 const files = new Map<number, FileScan>();
-let turn: number[] = [];
-let scheduled = false;
 
 function post(msg: ScanReply, transfer: ArrayBuffer[] = []): void {
   parentPort!.postMessage(msg, transfer);
@@ -71,8 +73,9 @@ function open(req: Extract<ScanRequest, { kind: 'open' }>): void {
   const slots = free.map((slot) => kernel.readBuffer(req.chunkBytes, slot));
   post({ kind: 'memory', id: req.id, memory: kernel.memory as SharedArrayBuffer, offsets: slots.map((b) => b.byteOffset) });
   const { fd, maxLine, depth, chunkBytes, position: pos, carry } = req;
-  files.set(req.id, { fd, planned, kernel, maxLine, depth, chunkBytes, ended: false, pos, carry, free });
-  schedule();
+  const f: FileScan = { fd, planned, kernel, maxLine, depth, chunkBytes, ended: false, pos, carry, free, reading: false, closing: false };
+  files.set(req.id, f);
+  readNext(req.id, f);
 }
 
 /** The file is done with: its kernel is kept for another file once the main thread reads none of its slots. */
@@ -87,38 +90,37 @@ function end(id: number, f: FileScan): void {
   if (f.free.length === f.depth) retire(id, f);
 }
 
-function schedule(): void {
-  if (scheduled) return;
-  scheduled = true;
-  setImmediate(step);
-}
-
-/** One chunk of the next file (in turn) that has credit; then lets messages in before the next. */
-function step(): void {
-  scheduled = false;
-  if (turn.length === 0) turn = [...files.keys()];
-  while (turn.length > 0) {
-    const id = turn.shift()!;
-    const f = files.get(id);
-    if (f === undefined || f.ended || f.free.length === 0) continue;
-    sendChunk(id, f);
-    schedule();
-    return;
-  }
-  for (const f of files.values()) if (!f.ended && f.free.length > 0) return schedule();
-}
-
-function sendChunk(id: number, f: FileScan): void {
+/**
+ * Reads the file's next chunk into a free slot, on libuv's thread pool: the kernel's copy of the
+ * bytes (a fifth of this thread's time when it read them itself) goes on there while this thread
+ * scans the chunk before.
+ */
+function readNext(id: number, f: FileScan): void {
+  if (f.reading || f.ended || f.closing || f.free.length === 0) return;
   const slot = f.free.pop()!;
   const buf = f.kernel.readBuffer(f.chunkBytes, slot);
-  let n: number;
-  try {
-    n = readSync(f.fd, buf, 0, f.chunkBytes, f.pos);
-  } catch (err) {
+  f.reading = true;
+  read(f.fd, buf, 0, f.chunkBytes, f.pos, (err, n) => {
+    f.reading = false;
+    try {
+      onRead(id, f, slot, buf, err, n);
+    } catch (e) {
+      end(id, f);
+      post({ kind: 'error', id, message: e instanceof Error ? e.message : String(e) });
+    }
+  });
+}
+
+function onRead(id: number, f: FileScan, slot: number, buf: Buffer, err: NodeJS.ErrnoException | null, n: number): void {
+  if (f.closing) {
+    f.free.push(slot);
+    close(id, f);
+    return;
+  }
+  if (err) {
     f.free.push(slot);
     end(id, f);
-    const e = err as NodeJS.ErrnoException;
-    post({ kind: 'error', id, message: e.message, code: e.code });
+    post({ kind: 'error', id, message: err.message, code: err.code });
     return;
   }
   if (n === 0) {
@@ -129,7 +131,7 @@ function sendChunk(id: number, f: FileScan): void {
   }
   const data = buf.subarray(0, n);
   let length: number;
-  let scan: WholeScan | undefined;
+  let whole = false;
   if (f.carry) {
     // The rest of the main thread's partial line: its own chunk, which the framer finishes.
     const nl = data.indexOf(NEWLINE);
@@ -142,17 +144,29 @@ function sendChunk(id: number, f: FileScan): void {
       f.carry = true;
     } else {
       length = last + 1; // whole lines; the next read starts at the line after them
-      f.kernel.loadSlot(f.chunkBytes, slot, length);
-      scan = f.kernel.scanAll(f.maxLine);
-      // Not UTF-8: the main thread takes the region as the kernel's parser always does (split and framed).
-      if (!scan.ascii && !isUtf8(data.subarray(0, length))) scan = undefined;
+      whole = true;
     }
   }
   f.pos += length;
+  readNext(id, f);
+  let scan: WholeScan | undefined;
+  if (whole) {
+    f.kernel.loadSlot(f.chunkBytes, slot, length);
+    scan = f.kernel.scanAll(f.maxLine);
+    // Not UTF-8: the main thread takes the region as the kernel's parser always does (split and framed).
+    if (!scan.ascii && !isUtf8(data.subarray(0, length))) scan = undefined;
+  }
   if (scan) {
     const entries = scan.entries.slice(0, scan.count * REPORT_INTS);
     post({ kind: 'chunk', id, slot, length, entries, count: scan.count, lines: scan.lines }, [entries.buffer]);
   } else post({ kind: 'chunk', id, slot, length });
+}
+
+/** The main thread reads none of the file's slots any more: its kernel may serve another file. */
+function close(id: number, f: FileScan): void {
+  f.free.splice(0, f.free.length, ...Array.from({ length: f.depth }, (_, slot) => slot));
+  retire(id, f);
+  post({ kind: 'closed', id });
 }
 
 parentPort!.on('message', (req: ScanRequest) => {
@@ -164,15 +178,13 @@ parentPort!.on('message', (req: ScanRequest) => {
       f.free.push(req.slot);
       if (f.ended) {
         if (f.free.length === f.depth) retire(req.id, f);
-      } else schedule();
+      } else readNext(req.id, f);
     } else {
-      // Closed: the main thread reads none of the file's slots any more.
+      // Closed: a read under way finishes first (its slot, and the descriptor the main thread closes next).
       const f = files.get(req.id);
-      if (f) {
-        f.free.splice(0, f.free.length, ...Array.from({ length: f.depth }, (_, slot) => slot));
-        retire(req.id, f);
-      }
-      post({ kind: 'closed', id: req.id });
+      if (!f) post({ kind: 'closed', id: req.id });
+      else if (f.reading) f.closing = true;
+      else close(req.id, f);
     }
   } catch (err) {
     post({ kind: 'error', id: req.id, message: err instanceof Error ? err.message : String(err) });
