@@ -1,5 +1,6 @@
 // Starts a worker thread running a module of this folder: the compiled JS beside this module (the
-// bundled CLI keeps every entry flat in dist/cli/), or the TypeScript source through tsx (tests).
+// bundled CLI keeps every entry flat in dist/cli/, its workers as CommonJS beside its own CommonJS
+// bundle), or the TypeScript source through tsx (tests).
 
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -18,6 +19,7 @@ export function workerThreads(): typeof import('node:worker_threads') {
 export function startWorker(name: string, options: WorkerOptions = {}): Worker {
   const self = import.meta.url;
   const { Worker } = workerThreads();
+  if (self.endsWith('.cjs')) return new Worker(new URL(`./${name}.cjs`, self), options);
   if (!self.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, self), options);
   const src = new URL(`./${name}.ts`, self).href;
   const tsx = pathToFileURL(join(dirname(createRequire(self).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;

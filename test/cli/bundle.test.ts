@@ -134,15 +134,15 @@ describe('the bundled CLI', () => {
     expect(read.filter((p) => /grammars[\\/](formats|events)[\\/]/.test(p))).toEqual([]);
   });
 
-  test('parses in its worker thread (dist/cli/parse-worker.js) with the same result', () => {
+  test('parses in its worker thread (dist/cli/parse-worker.cjs) with the same result', () => {
     const inProcess = run(['analyze', '--json', 'samples/'], { CATALINA_LENS_WORKERS: '0' });
     const worker = run(['analyze', '--json', 'samples/'], { CATALINA_LENS_WORKERS: '1' });
     expect(worker.code, worker.stderr).toBe(0);
     expect(worker.stdout).toBe(inProcess.stdout);
   });
 
-  test('loads its scan thread (dist/cli/scan-worker.js), which reads a large file with the same result', async () => {
-    const worker = new Worker(join(ROOT, 'dist/cli/scan-worker.js'));
+  test('loads its scan thread (dist/cli/scan-worker.cjs), which reads a large file with the same result', async () => {
+    const worker = new Worker(join(ROOT, 'dist/cli/scan-worker.cjs'));
     try {
       const first = await new Promise<{ kind: string }>((resolve, reject) => {
         worker.once('message', resolve);
