@@ -4,7 +4,6 @@ import type { CliArgs } from './args.js';
 import { pathsOrDefault, readOptions, reportInputErrors, useColor } from './inputs.js';
 import { EvidenceIndex } from './evidence.js';
 import { ProgressLine } from './progress.js';
-import { withV8Tuning } from './v8-tuning.js';
 
 export async function runAnalyze(args: CliArgs): Promise<number> {
   const paths = pathsOrDefault(args);
@@ -20,7 +19,7 @@ export async function runAnalyze(args: CliArgs): Promise<number> {
       slowMs: args.slowMs,
       flapCount: args.flapCount,
       flapWindowMs: args.flapWindowMs,
-      onProgress: withV8Tuning(progress.update),
+      onProgress: progress.update,
     });
   } finally {
     progress.clear();

@@ -6,7 +6,6 @@ import type { InputStats } from '../core/types.js';
 import type { CliArgs } from './args.js';
 import { pathsOrDefault, readOptions, reportInputErrors } from './inputs.js';
 import { ProgressLine } from './progress.js';
-import { withV8Tuning } from './v8-tuning.js';
 
 export async function runEvents(args: CliArgs): Promise<number> {
   const out: string[] = [];
@@ -17,7 +16,7 @@ export async function runEvents(args: CliArgs): Promise<number> {
   try {
     // Each event is written as the merge hands it on, so nothing is kept; while the reader of a pipe
     // lags, the merge (and so the reading) waits: Node queues what a full pipe does not take.
-    collected = await streamEvents(pathsOrDefault(args), { ...readOptions(args), onProgress: withV8Tuning(progress.update) }, {
+    collected = await streamEvents(pathsOrDefault(args), { ...readOptions(args), onProgress: progress.update }, {
       event(ev) {
         out.push(JSON.stringify(ev));
         if (out.length >= 1000) return flush(out, stdout);
