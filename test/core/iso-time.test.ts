@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isoWithOffset } from '../../src/core/iso-time.js';
 
@@ -30,4 +31,15 @@ it('reuses the text of the same second only for that second and offset', () => {
       }
     }
   }
+});
+
+it("is Date's own ISO text of the local time, with the offset, for any instant and offset", () => {
+  // Instants from year -2000 to 12000 (the expanded ±YYYYYY form at both ends), offsets of ±18 h.
+  const zone = (off: number): string => `${off < 0 ? '-' : '+'}${String(Math.floor(Math.abs(off) / 60)).padStart(2, '0')}:${String(Math.abs(off) % 60).padStart(2, '0')}`;
+  fc.assert(
+    fc.property(fc.integer({ min: -125_000_000_000_000, max: 316_000_000_000_000 }), fc.integer({ min: -1080, max: 1080 }), (t, off) => {
+      expect(isoWithOffset(t, off)).toBe(new Date(t + off * 60_000).toISOString().replace('Z', zone(off)));
+    }),
+    { numRuns: 20_000 },
+  );
 });
