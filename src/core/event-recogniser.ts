@@ -145,9 +145,7 @@ export function createEventRecogniser(grammars: CompiledEventGrammar[]): EventRe
     // `none` is an array of another elements kind: iterated, it deoptimised this and `recognise`.
     if (list === none) return undefined;
     for (const t of list) {
-      // The literal prefix first: templates of one key differ there most (Tomcat's translations of
-      // a message share its longest literal, the needle, and failed only in matchTemplate).
-      if (!prefixFits(msg, t.prefix, true) || !msg.includes(t.needle)) continue; // cheaper than the template's regexes
+      if (!msg.includes(t.needle)) continue; // cheaper than the template's regexes
       const fields = matchTemplate(t, msg);
       if (fields) return { template: t, fields };
     }
