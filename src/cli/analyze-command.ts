@@ -3,6 +3,7 @@ import { analyzeDetailed } from '../pipeline/analyze.js';
 import type { CliArgs } from './args.js';
 import { pathsOrDefault, readOptions, reportInputErrors, useColor } from './inputs.js';
 import { EvidenceIndex } from './evidence.js';
+import { EXIT } from './exit-codes.js';
 import { ProgressLine } from './progress.js';
 
 export async function runAnalyze(args: CliArgs): Promise<number> {
@@ -28,7 +29,7 @@ export async function runAnalyze(args: CliArgs): Promise<number> {
   if (collected.files.length === 0 && collected.errors.length > 0) {
     // Nothing could be read at all: the error lines alone, no empty report.
     reportInputErrors(collected.errors);
-    return 1;
+    return EXIT.input;
   }
   // Only the renderer used is loaded (and chalk only for a coloured text report).
   if (args.json) await (await import('../report/json.js')).writeJson(snapshot, stdout);
@@ -47,8 +48,8 @@ export async function runAnalyze(args: CliArgs): Promise<number> {
     );
   }
   reportInputErrors(collected.errors);
-  if (args.failOn && failOnMatches(snapshot, args.failOn)) return 3;
-  return collected.errors.length > 0 ? 1 : 0;
+  if (args.failOn && failOnMatches(snapshot, args.failOn)) return EXIT.failOn;
+  return collected.errors.length > 0 ? EXIT.input : EXIT.ok;
 }
 
 export function failOnMatches(snapshot: ClusterSnapshot, kind: 'timeout' | 'error' | 'warning'): boolean {

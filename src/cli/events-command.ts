@@ -6,6 +6,7 @@ import type { InputStats } from '../core/types.js';
 import type { CliArgs } from './args.js';
 import { pathsOrDefault, readOptions, reportInputErrors } from './inputs.js';
 import { ProgressLine } from './progress.js';
+import { EXIT } from './exit-codes.js';
 
 export async function runEvents(args: CliArgs): Promise<number> {
   const out: string[] = [];
@@ -28,7 +29,7 @@ export async function runEvents(args: CliArgs): Promise<number> {
   await flush(out, stdout);
   if (args.stats) for (const s of collected.inputs) process.stderr.write(`${statsLine(s)}\n`);
   reportInputErrors(collected.errors);
-  return collected.errors.length > 0 ? 1 : 0;
+  return collected.errors.length > 0 ? EXIT.input : EXIT.ok;
 }
 
 /** Writes `lines` and empties it; resolves once `out` has room again when it was full. */

@@ -2,17 +2,18 @@ import { formatLensError } from '../core/errors.js';
 import { sanitizeForTerminal, sanitizeLines } from '../core/sanitize.js';
 import { testGrammars } from '../io/grammar-files.js';
 import type { CliArgs } from './args.js';
+import { EXIT } from './exit-codes.js';
 import { loadGrammarsSync } from '../io/grammar-files.js';
 import { relative } from 'node:path';
 
 export async function runGrammars(args: CliArgs): Promise<number> {
   if (args.test) {
     const { grammars, samples, errors } = testGrammars(args.grammars, { checkSafety: true });
-    // Grammar files are user input too: every line is sanitised before it reaches a terminal, as in main.ts.
+    // Grammar files are user input too: every line is sanitised before it reaches a terminal, as in run.ts.
     for (const err of errors) process.stderr.write(`${sanitizeLines(formatLensError(err))}\n\n`);
     const count = grammars.formats.length + grammars.events.length;
     process.stdout.write(`${count} grammars, ${samples} samples: ${errors.length === 0 ? 'all pass' : `${errors.length} problems`}\n`);
-    return errors.length === 0 ? 0 : 2;
+    return errors.length === 0 ? EXIT.ok : EXIT.usage;
   }
   const { formats, events } = loadGrammarsSync(args.grammars);
   const rel = (f: string): string => sanitizeForTerminal(relative(process.cwd(), f) || f);
@@ -24,5 +25,5 @@ export async function runGrammars(args: CliArgs): Promise<number> {
     lines.push(`  ${g.stem.padEnd(24)} ${g.templates.length} templates, ${types} event types, ${g.samples.length} samples  ${rel(g.file)}`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
-  return 0;
+  return EXIT.ok;
 }

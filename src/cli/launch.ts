@@ -4,6 +4,7 @@
 // Node 20 maps no stack trace of a vm script to its source, so under `--enable-source-maps` it runs
 // tsc's unbundled modules beside it instead (dist/cli/run.js), whose maps point into src/.
 import { loadCliBundle, type CliBundle } from './bundle-loader.js';
+import { EXIT } from './exit-codes.js';
 import { startCli } from './start.js';
 
 function bundle(): CliBundle | undefined {
@@ -12,7 +13,7 @@ function bundle(): CliBundle | undefined {
   } catch (err) {
     // A build cut short (tsc without scripts/bundle-cli.mjs): one line, not a stack trace.
     process.stderr.write(`catalina-lens: cannot load the CLI's bundle (${err instanceof Error ? err.message : String(err)}); run 'npm run build'\n`);
-    process.exitCode = 1;
+    process.exitCode = EXIT.input;
     return undefined;
   }
 }

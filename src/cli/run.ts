@@ -1,14 +1,13 @@
-// The CLI as one function: parse arguments, run one command, map failures to exit codes (0 done,
-// 1 an input could not be read, 2 usage, 3 --fail-on matched). main.ts runs it from tsc's output;
-// the shipped bin runs it from the code-cached bundle (launch.ts, bundle-loader.ts).
+// The CLI as one function: parse arguments, run one command, map failures to exit codes
+// (exit-codes.ts). main.ts runs it from tsc's output; the shipped bin runs it from the code-cached
+// bundle (launch.ts, bundle-loader.ts).
 
 import { LensError, formatLensError } from '../core/errors.js';
 import { sanitizeLines } from '../core/sanitize.js';
 import { VERSION } from '../version.js';
 import { parseCli, UsageError } from './args.js';
+import { EXIT } from './exit-codes.js';
 import { HELP } from './help.js';
-
-export const EXIT = { ok: 0, input: 1, usage: 2, failOn: 3 } as const;
 
 async function main(argv: string[]): Promise<number> {
   const args = parseCli(argv);

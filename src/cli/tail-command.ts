@@ -7,6 +7,7 @@ import { LiveSession } from '../pipeline/live.js';
 import type { CliArgs } from './args.js';
 import { UsageError } from './args.js';
 import { failOnMatches } from './analyze-command.js';
+import { EXIT } from './exit-codes.js';
 import { formatEventLine } from './event-line.js';
 import { inputErrorLine, readOptions } from './inputs.js';
 
@@ -83,7 +84,7 @@ export async function runTail(args: CliArgs): Promise<number> {
     eventsSinceCheck = false;
     if (!failed && args.failOn && failOnMatches(live.snapshot(), args.failOn)) {
       failed = true;
-      finish(3);
+      finish(EXIT.failOn);
     }
   };
   // Errors the follower reports while following (an unreadable file): said on stderr, following goes on.
@@ -102,7 +103,7 @@ export async function runTail(args: CliArgs): Promise<number> {
     else checkTimer = setTimeout(check, wait);
   });
 
-  const stop = (): void => finish(failed ? 3 : 0);
+  const stop = (): void => finish(failed ? EXIT.failOn : EXIT.ok);
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const stopKeys = mode === 'dashboard' ? () => {} : listenForQuit(stop);
@@ -120,12 +121,12 @@ export async function runTail(args: CliArgs): Promise<number> {
           subscribe: (cb) => live.subscribe(cb),
         },
         { live: true, getEvidenceText: (ref) => evidence.get(ref), signal: abort.signal },
-      ).then(() => 0);
+      ).then(() => EXIT.ok);
       code = await Promise.race([dashboard, done]);
       // `done` won (--fail-on, a signal): take the dashboard down before printing anything.
       abort.abort();
       await dashboard;
-      if (failed) code = 3;
+      if (failed) code = EXIT.failOn;
     } else {
       code = await done;
     }
