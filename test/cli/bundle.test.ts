@@ -107,13 +107,15 @@ describe('the bundled CLI', () => {
   });
 
   test('without its bundle (a build cut short) the bin says so in one line and exits 1', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'catalina-lens-nobundle-'));
+    // An install path with an escape sequence and a line break in it: the line stays one clean line.
+    const dir = mkdtempSync(join(tmpdir(), 'catalina-lens-nobundle-\u001b[31m\n-'));
     try {
       writeFileSync(join(dir, 'main.cjs'), readFileSync(CLI));
       const r = spawnSync(process.execPath, [join(dir, 'main.cjs'), '--version'], { encoding: 'utf8' });
       expect(r.status).toBe(1);
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(/^catalina-lens: cannot load the CLI's bundle \(.*catalina-lens\.cjs.*\); run 'npm run build'\n$/);
+      expect(r.stderr.slice(0, -1)).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
