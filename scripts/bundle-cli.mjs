@@ -51,16 +51,16 @@ const common = {
 // The dashboard: an ES module (ink and react are).
 await build({ ...common, entryPoints: ['src/ui/run-dashboard.tsx'], outfile: join(outdir, DASHBOARD), format: 'esm' });
 
-// The workers, CommonJS; import.meta.url is the worker file's own URL.
+// A CommonJS file run by Node itself (the bin, the workers): import.meta.url is its own URL.
+const ownUrl = {
+  format: 'cjs',
+  banner: { js: '"use strict";\nconst __ownUrl = require("node:url").pathToFileURL(__filename).href;' },
+  define: { 'import.meta.url': '__ownUrl' },
+};
+
+// The workers.
 for (const name of ['parse-worker', 'scan-worker']) {
-  await build({
-    ...common,
-    entryPoints: [`src/pipeline/${name}.ts`],
-    outfile: join(outdir, `${name}.cjs`),
-    format: 'cjs',
-    banner: { js: '"use strict";\nconst __workerUrl = require("node:url").pathToFileURL(__filename).href;' },
-    define: { 'import.meta.url': '__workerUrl' },
-  });
+  await build({ ...common, ...ownUrl, entryPoints: [`src/pipeline/${name}.ts`], outfile: join(outdir, `${name}.cjs`) });
 }
 
 // The launcher. Its `import('./run.js')` (for --enable-source-maps) is tsc's output beside it.
@@ -70,15 +70,7 @@ const tscRunOutside = {
     b.onResolve({ filter: /^\.\/run\.js$/ }, () => ({ path: './run.js', external: true }));
   },
 };
-await build({
-  ...common,
-  entryPoints: ['src/cli/launch.ts'],
-  outfile: join(outdir, 'main.cjs'),
-  format: 'cjs',
-  banner: { js: '"use strict";\nconst __launcherUrl = require("node:url").pathToFileURL(__filename).href;' },
-  define: { 'import.meta.url': '__launcherUrl' },
-  plugins: [tscRunOutside],
-});
+await build({ ...common, ...ownUrl, entryPoints: ['src/cli/launch.ts'], outfile: join(outdir, 'main.cjs'), plugins: [tscRunOutside] });
 
 // The CommonJS bundle. The dashboard stays out (its ES module above); every dynamic import left is
 // of a module outside the bundle and becomes `__lensImport(...)`, the loader's import().
