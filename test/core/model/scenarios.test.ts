@@ -151,6 +151,26 @@ describe.skipIf(!ready)('corpus scenarios through readEvents and the model', () 
     expect(snap.findings.some((f) => f.kind === 'cluster-start-failed' && f.node === 'tomcat1' && f.severity === 'error')).toBe(true);
   });
 
+  it('steady, without the records in which tomcat1 and tomcat2 saw each other: each "never joined", pointing at its bind or, without one, its last record', async () => {
+    const dir = `${CORPUS}/steady`;
+    // Real events of the two nodes, less their member-* events (as if they had never met) and
+    // tomcat2's receiver-bound (its address comes from the options instead, as with --node).
+    const events = (await load(['tomcat1', 'tomcat2'].map((node) => ({ node, path: `${dir}/${node}/catalina.out` })))).filter(
+      (e) => !e.type.startsWith('member-') && !(e.node === 'tomcat2' && e.type === 'receiver-bound'),
+    );
+    const model = new ClusterModel({ nodes: [{ name: 'tomcat1' }, { name: 'tomcat2', address: '127.0.0.12:4002' }] });
+    for (const e of events) model.apply(e);
+    const found = model.snapshot().findings.filter((f) => f.kind === 'member-never-joined');
+    expect(found.map((f) => f.node).sort()).toEqual(['tomcat1', 'tomcat2']);
+    const t2 = found.find((f) => f.node === 'tomcat2')!;
+    expect(t2.severity).toBe('error');
+    expect(t2.message).toMatch(/^tomcat2 \(127\.0\.0\.12:4002\) never appeared in the view of tomcat1, although they ran at the same time/);
+    const last2 = events.filter((e) => e.node === 'tomcat2').at(-1)!;
+    expect(t2.evidence).toEqual([`${last2.file}:${last2.line}`]);
+    const bind1 = events.find((e) => e.node === 'tomcat1' && e.type === 'receiver-bound')!;
+    expect(found.find((f) => f.node === 'tomcat1')!.evidence).toEqual([`${bind1.file}:${bind1.line}`]);
+  });
+
   it('public Tomcat 8.0 pair (isaiasa): both nodes ask each other for state and both time out', async () => {
     const snap = await publicPair({ tomcat0: 'isaiasa-tomcat8.0.33-tomcat0-catalina.2019-05-21.log', tomcat1: 'isaiasa-tomcat8.0.33-tomcat1-catalina.2019-05-21.log' });
     const mutual = snap.findings.filter((f) => f.kind === 'mutual-state-request');
