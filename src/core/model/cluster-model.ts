@@ -115,21 +115,11 @@ export class ClusterModel {
     }
     const n = this.node(ev.node);
     if (!n) return;
-    if (this.eventCounts.has(ev.type) || this.eventCounts.size < MAX_EVENT_TYPES) this.eventCounts.set(ev.type, (this.eventCounts.get(ev.type) ?? 0) + 1);
-    else this.droppedEventTypes++;
+    this.countType(ev.type);
     if (typeof ev.file === 'string' && !n.files.includes(ev.file) && n.files.length < 1000) n.files.push(ev.file);
     const t = typeof ev.timeMs === 'number' && Number.isFinite(ev.timeMs) ? ev.timeMs : undefined;
-    if (t !== undefined) {
-      if (this.fromMs === undefined || t < this.fromMs) {
-        this.fromMs = t;
-        this.from = ev.time ?? isoAt(t);
-      }
-      if (this.toMs === undefined || t >= this.toMs) {
-        this.toMs = t;
-        this.to = ev.time ?? isoAt(t);
-      }
-    }
-    if (t === undefined) this.untimed++;
+    if (t !== undefined) this.widenSpan(t, ev.time);
+    else this.untimed++;
     const e: ClusterEvent = t === ev.timeMs ? ev : { ...ev, timeMs: t };
 
     const before = n.runs.current;
@@ -144,26 +134,16 @@ export class ClusterModel {
       n.lastEventMs = t;
       n.lastEvent = e.time ?? isoAt(t);
     }
-    n.lastEvidence = evidenceOf(e);
+    n.lastEvidenceEvent = e; // its evidence text is made only if a finding quotes it
     const run = n.runs.current!;
     const member = validMember(e.member);
 
+    // Each case's work is a method: a long apply() stayed in V8's baseline code for the first
+    // thousands of events (V8 waits longer before optimising a larger function).
     switch (e.type) {
-      case 'receiver-bound': {
-        if (typeof e.address !== 'string' || typeof e.port !== 'number') break;
-        const address = addressKey(e.address, e.port);
-        if (!this.book.has(address) && this.book.size() >= this.opts.maxMembers) {
-          this.noteBound('addresses');
-          break;
-        }
-        this.book.claim(address, n.name, t);
-        n.address = address;
-        n.addressSource = 'receiver-bound';
-        if (!n.boundAddresses.includes(address) && n.boundAddresses.length < 100) n.boundAddresses.push(address);
-        const bind = { node: n.name, run: run.index, address, host: normaliseHost(e.address), timeMs: t, time: e.time, evidence: evidenceOf(e) };
-        this.droppedBinds += pushBounded(this.binds, bind, this.opts.maxHistory).length;
+      case 'receiver-bound':
+        this.receiverBound(e, n, run.index, t);
         break;
-      }
       case 'member-added':
         if (member && !run.stopped) this.membership.added(e, member);
         break;
@@ -179,24 +159,9 @@ export class ClusterModel {
       case 'member-suspect':
         if (member) this.membership.step(e, member, `suspect ${e.verdict ?? '?'}`, e.verdict === 'alive');
         break;
-      case 'send-failed': {
-        const address = member ? addressKey(member.host, member.port) : '';
-        if (member) this.membership.step(e, member, 'send failed');
-        const key = `${n.name}\u0000${address}`;
-        let rec = this.sendFailures.get(key);
-        if (!rec) {
-          if (this.sendFailures.size >= this.opts.maxMembers) {
-            this.noteBound('send-failure targets');
-            break;
-          }
-          rec = { node: n.name, member: address || undefined, count: 0, firstMs: t, first: e.time, evidence: [] };
-          this.sendFailures.set(key, rec);
-        }
-        rec.count++;
-        rec.lastMs = t;
-        if (rec.evidence.length < 5) rec.evidence.push(evidenceOf(e));
+      case 'send-failed':
+        this.sendFailed(e, n.name, member, t);
         break;
-      }
       case 'state-transfer-requested':
         this.transfers.requested(e);
         break;
@@ -217,11 +182,68 @@ export class ClusterModel {
         break;
       case 'cluster-start-failed':
       case 'multicast-join-failed':
-        this.droppedFailures += pushBounded(this.failures, { kind: e.type, node: n.name, timeMs: t, time: e.time, evidence: evidenceOf(e), run: run.index, message: e.message }, this.opts.maxHistory).length;
+        this.startFailed(e, n.name, run.index, t);
         break;
       default:
         break;
     }
+  }
+
+  private countType(type: string): void {
+    const count = this.eventCounts.get(type);
+    if (count !== undefined) this.eventCounts.set(type, count + 1);
+    else if (this.eventCounts.size < MAX_EVENT_TYPES) this.eventCounts.set(type, 1);
+    else this.droppedEventTypes++;
+  }
+
+  /** The first and last event times of all nodes. */
+  private widenSpan(t: number, time: string | undefined): void {
+    if (this.fromMs === undefined || t < this.fromMs) {
+      this.fromMs = t;
+      this.from = time ?? isoAt(t);
+    }
+    if (this.toMs === undefined || t >= this.toMs) {
+      this.toMs = t;
+      this.to = time ?? isoAt(t);
+    }
+  }
+
+  private receiverBound(e: ClusterEvent, n: NodeState, run: number, t: number | undefined): void {
+    if (typeof e.address !== 'string' || typeof e.port !== 'number') return;
+    const address = addressKey(e.address, e.port);
+    if (!this.book.has(address) && this.book.size() >= this.opts.maxMembers) {
+      this.noteBound('addresses');
+      return;
+    }
+    this.book.claim(address, n.name, t);
+    n.address = address;
+    n.addressSource = 'receiver-bound';
+    if (!n.boundAddresses.includes(address) && n.boundAddresses.length < 100) n.boundAddresses.push(address);
+    const bind = { node: n.name, run, address, host: normaliseHost(e.address), timeMs: t, time: e.time, evidence: evidenceOf(e) };
+    this.droppedBinds += pushBounded(this.binds, bind, this.opts.maxHistory).length;
+  }
+
+  private sendFailed(e: ClusterEvent, node: string, member: Member | undefined, t: number | undefined): void {
+    const address = member ? addressKey(member.host, member.port) : '';
+    if (member) this.membership.step(e, member, 'send failed');
+    const key = `${node}\u0000${address}`;
+    let rec = this.sendFailures.get(key);
+    if (!rec) {
+      if (this.sendFailures.size >= this.opts.maxMembers) {
+        this.noteBound('send-failure targets');
+        return;
+      }
+      rec = { node, member: address || undefined, count: 0, firstMs: t, first: e.time, evidence: [] };
+      this.sendFailures.set(key, rec);
+    }
+    rec.count++;
+    rec.lastMs = t;
+    if (rec.evidence.length < 5) rec.evidence.push(evidenceOf(e));
+  }
+
+  private startFailed(e: ClusterEvent, node: string, run: number, t: number | undefined): void {
+    const failure = { kind: e.type, node, timeMs: t, time: e.time, evidence: evidenceOf(e), run, message: e.message };
+    this.droppedFailures += pushBounded(this.failures, failure, this.opts.maxHistory).length;
   }
 
   snapshot(): ClusterSnapshot {

@@ -3,7 +3,7 @@
 
 import type { Finding, MembershipRow, NodeInfo, Severity, Transfer } from '../snapshot.js';
 import { isLoopback } from './addresses.js';
-import { MembershipTracker, type RowState } from './membership.js';
+import { evidenceOf, MembershipTracker, type RowState } from './membership.js';
 import type { NodeState } from './nodes.js';
 import type { ResolvedOptions } from './options.js';
 import { formatDuration, isoAt } from './time.js';
@@ -494,7 +494,7 @@ function neverJoined(ctx: FindingsContext, inputs: Set<string>, out: Finding[]):
         n.runs[0]?.startMs,
         n.runs[0]?.start,
         `${n.name} (${n.address}) never appeared in the view of ${overlapping.map((o) => o.name).join(', ')}, although they ran at the same time: ${failed ? 'its cluster failed to start (see below)' : 'it is not reaching the others (membership: different multicast address/port or domain, static members listing another address, a firewall, or a receiver bound to an address the others cannot reach)'}.`,
-        [bind?.evidence ?? st?.lastEvidence ?? ''],
+        [bind?.evidence ?? (st?.lastEvidenceEvent ? evidenceOf(st.lastEvidenceEvent) : '')],
       ),
     );
   }

@@ -2,6 +2,7 @@
 // and how much it has logged so far (used to tell "nothing logged" from "busy" around a transfer).
 
 import type { NodeInfo } from '../snapshot.js';
+import type { ClusterEvent } from '../types.js';
 import { parseAddress } from './addresses.js';
 import { RunTracker } from './runs.js';
 
@@ -19,7 +20,8 @@ export interface NodeState {
   eventCount: number;
   lastEventMs?: number;
   lastEvent?: string;
-  lastEvidence?: string;
+  /** The node's last event: where a finding points when it has nothing closer. */
+  lastEvidenceEvent?: ClusterEvent;
   /** Given in the options (an input), or only met as `event.node`. */
   declared: boolean;
 }
