@@ -128,6 +128,17 @@ describe.skipIf(!ready)('corpus scenarios through readEvents and the model', () 
     expect(snap.findings.filter((f) => f.severity === 'error')).toEqual([]);
   });
 
+  it('steady with slowMs 107: only tomcat3, whose state took 109 ms, gets a slow-transfer warning', async () => {
+    const { events } = await scenario('steady');
+    const model = new ClusterModel({ nodes: ['tomcat1', 'tomcat2', 'tomcat3'].map((name) => ({ name })), slowMs: 107 });
+    for (const e of events) model.apply(e);
+    const slow = model.snapshot().findings.filter((f) => f.kind === 'slow-transfer');
+    expect(slow.map((f) => [f.node, f.severity])).toEqual([['tomcat3', 'warning']]);
+    expect(slow[0].message).toMatch(/^tomcat3 received the sessions of \S+ from tomcat1 \(127\.0\.0\.11:4001\) in 109 ms \(over 107 ms\)/);
+    const received = events.find((e) => e.node === 'tomcat3' && e.type === 'state-transfer-received')!;
+    expect(slow[0].evidence).toContain(`${received.file}:${received.line}`);
+  });
+
   it('flapping-readtest: flap counts match the three pauses; flapping (default detector): pauses are invisible', async () => {
     const rt = await scenario('flapping-readtest');
     const pauses = rt.truth.events.filter((e) => e.action === 'pause');
@@ -178,6 +189,27 @@ describe.skipIf(!ready)('corpus scenarios through readEvents and the model', () 
     expect(mutual[0].severity).toBe('error');
     expect(snap.transfers.filter((t) => t.outcome === 'timeout').map((t) => t.durationMs).sort()).toEqual([60040, 60144]);
     expect(snap.findings.some((f) => f.kind === 'multicast-join-failed')).toBe(true);
+  });
+
+  it('public Tomcat 8.0 pair (isaiasa): a receiver on 127.0.0.1 among members on other hosts, and each log listing its own addresses as members', async () => {
+    const A = 'isaiasa-tomcat8.0.33-tomcat0-catalina.2019-05-21.log';
+    const B = 'isaiasa-tomcat8.0.33-tomcat1-catalina.2019-05-21.log';
+    const snap = await publicPair({ tomcat0: A, tomcat1: B });
+    // tomcat0's log, line 6399: "Receiver Server Socket bound to:localhost/127.0.0.1:45565".
+    const loop = snap.findings.filter((f) => f.kind === 'receiver-on-loopback');
+    expect(loop.map((f) => [f.node, f.severity])).toEqual([['tomcat0', 'warning']]);
+    expect(loop[0].message).toMatch(/^tomcat0 bound its cluster receiver to 127\.0\.0\.1:45565, a loopback address, while the cluster has members on other addresses \(.*10\.0\.2\.15:4000.*\)/);
+    expect(loop[0].evidence).toEqual([`${CORPUS}/public/${A}:6399`]);
+    // Members added at 127.0.0.1:45564/45565 (tomcat0, lines 6430 and 6434) and 10.0.2.15:4000/4001
+    // (tomcat1, lines 6404 and 6408): addresses each node bound itself.
+    const self = snap.findings.filter((f) => f.kind === 'self-member');
+    expect(self.map((f) => f.node).sort()).toEqual(['tomcat0', 'tomcat1']);
+    const own0 = self.find((f) => f.node === 'tomcat0')!;
+    expect(own0.message).toMatch(/^tomcat0's log lists its own addresses 127\.0\.0\.1:45564, 127\.0\.0\.1:45565 as another member/);
+    expect(own0.evidence).toEqual([`${CORPUS}/public/${A}:6430`, `${CORPUS}/public/${A}:6434`]);
+    const own1 = self.find((f) => f.node === 'tomcat1')!;
+    expect(own1.message).toMatch(/^tomcat1's log lists its own addresses 10\.0\.2\.15:4000, 10\.0\.2\.15:4001 as another member/);
+    expect(own1.evidence).toEqual([`${CORPUS}/public/${B}:6404`, `${CORPUS}/public/${B}:6408`]);
   });
 
   it('seed (icicimov): one member and one 143 ms transfer', async () => {
