@@ -2,12 +2,16 @@
 // checked against truth.json (the lab script's own record of kills, pauses and starts).
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ClusterModel } from '../../../src/core/model/cluster-model.js';
 import type { ClusterSnapshot, MembershipRow } from '../../../src/core/snapshot.js';
 import type { ClusterEvent } from '../../../src/core/types.js';
 import { readEvents } from '../../../src/pipeline/read-events.js';
 import { CORPUS } from './corpus-lines.js';
+
+/** This repository's own real lab logs (test/fixtures/lab-*: how each was made is in its README). */
+const FIXTURES = fileURLToPath(new URL('../../fixtures', import.meta.url));
 
 interface Truth {
   nodes: { name: string; address: string; receiver_port: number }[];
@@ -23,8 +27,8 @@ async function load(inputs: { node: string; path: string }[]): Promise<ClusterEv
   return perNode.map((e, i) => [e, i] as const).sort((a, b) => (a[0].timeMs ?? 0) - (b[0].timeMs ?? 0) || a[1] - b[1]).map(([e]) => e);
 }
 
-async function scenario(name: string): Promise<{ snap: ClusterSnapshot; truth: Truth; events: ClusterEvent[] }> {
-  const dir = `${CORPUS}/${name}`;
+async function scenario(name: string, root = CORPUS): Promise<{ snap: ClusterSnapshot; truth: Truth; events: ClusterEvent[] }> {
+  const dir = `${root}/${name}`;
   const nodes = readdirSync(dir).filter((d) => /^tomcat\d+$/.test(d)).sort();
   const events = await load(nodes.map((node) => ({ node, path: `${dir}/${node}/catalina.out` })));
   const model = new ClusterModel({ nodes: nodes.map((n) => ({ name: n })) });
@@ -180,6 +184,35 @@ describe.skipIf(!ready)('corpus scenarios through readEvents and the model', () 
     expect(t2.evidence).toEqual([`${last2.file}:${last2.line}`]);
     const bind1 = events.find((e) => e.node === 'tomcat1' && e.type === 'receiver-bound')!;
     expect(found.find((f) => f.node === 'tomcat1')!.evidence).toEqual([`${bind1.file}:${bind1.line}`]);
+  });
+
+  it('lab-multicast-split (test/fixtures, real Tomcat 10.1 logs): nodes on different multicast ports never form a cluster, and each never joins', async () => {
+    const { snap, truth, events } = await scenario('lab-multicast-split', FIXTURES);
+    const at = (action: string, node: string): number => truth.events.find((e) => e.action === action && e.node === node)!.t_ms;
+    expect(at('ready', 'tomcat2')).toBeLessThan(at('stop', 'tomcat2')); // both were up together (the script's record)
+    expect(at('stop', 'tomcat2')).toBeLessThan(at('stop', 'tomcat1'));
+    expect(events.some((e) => e.type === 'member-added')).toBe(false);
+    expect(snap.transfers.map((t) => [t.node, t.outcome])).toEqual([
+      ['tomcat1', 'skipped'],
+      ['tomcat2', 'skipped'],
+    ]);
+    expect(snap.findings.map((f) => [f.kind, f.node, f.severity])).toEqual([
+      ['member-never-joined', 'tomcat1', 'error'],
+      ['cluster-never-formed', undefined, 'error'],
+      ['member-never-joined', 'tomcat2', 'error'],
+    ]);
+    // Evidence: each node's own records, where they are in its file.
+    const where = (node: string, text: string): string => {
+      const path = `${FIXTURES}/lab-multicast-split/${node}/catalina.out`;
+      return `${path}:${readFileSync(path, 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1}`;
+    };
+    const skipped = (node: string): string => where(node, 'skipping state transfer. No members active');
+    const formed = snap.findings[1];
+    expect(formed.message).toMatch(/^The cluster never formed: on every start of tomcat1, tomcat2 DeltaManager found "No members active" and no node ever saw another/);
+    expect(formed.evidence).toEqual([skipped('tomcat1'), skipped('tomcat2')]);
+    expect(snap.findings[0].message).toMatch(/^tomcat1 \(127\.0\.0\.11:4001\) never appeared in the view of tomcat2, although they ran at the same time/);
+    expect(snap.findings[0].evidence).toEqual([where('tomcat1', 'Receiver Server Socket bound to:[/127.0.0.11:4001]')]);
+    expect(snap.findings[2].evidence).toEqual([where('tomcat2', 'Receiver Server Socket bound to:[/127.0.0.12:4002]')]);
   });
 
   it('public Tomcat 8.0 pair (isaiasa): both nodes ask each other for state and both time out', async () => {
