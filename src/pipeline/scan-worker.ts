@@ -113,8 +113,7 @@ function readNext(id: number, f: FileScan): void {
 
 function onRead(id: number, f: FileScan, slot: number, buf: Buffer, err: NodeJS.ErrnoException | null, n: number): void {
   if (f.closing) {
-    f.free.push(slot);
-    close(id, f);
+    close(id, f); // gives every slot back, this read's too
     return;
   }
   if (err) {
