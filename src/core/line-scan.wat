@@ -22,8 +22,14 @@
 ;;
 ;; Consecutive code-1 lines (with only unreported lines between them) make one report: a run.
 ;;
+;; Half the starts of a catalina.out name the logger of the start before, so the last valid logger
+;; word followed by a space (up to 62 bytes) is kept with what was found of it: a start whose next
+;; 64 bytes begin with the same word and space takes that rather than scanning its word again
+;; (what is kept depends only on the word's bytes and the tables, which a kernel never changes).
+;;
 ;; Memory is owned by the caller: the region at [s, end), end - 1 a newline, 64 readable bytes
-;; after end (blocks of 32 are loaded, and the logger test reads up to 24 bytes ahead); the reports
+;; after end (blocks of 32 are loaded, and a kept logger word is compared with the 64 bytes from
+;; a logger's start, which is before end); the reports
 ;; at `out`, eight i32 each: the line's start, its newline position, its index in this call, its
 ;; code, then for a run the further starts in it, the last one's newline position and index (for a
 ;; single line: 0, its own newline and index), one unused; for code 3 instead: the logger's start,
@@ -56,10 +62,19 @@
   (global $lines (export "lines") (mut i32) (i32.const 0))
   ;; 1 when the last call loaded no byte >= 0x80 (its lines are ASCII, hence valid UTF-8).
   (global $ascii (export "ascii") (mut i32) (i32.const 0))
-  ;; Where the logger and message of the last start $interest was asked about are (code 3).
+  ;; Where the logger and message of the last start $loggerAt found are (code 3).
   (global $loggerStart (mut i32) (i32.const 0))
   (global $loggerEnd (mut i32) (i32.const 0))
   (global $messageStart (mut i32) (i32.const 0))
+  ;; The kept logger word: its first 64 bytes, its length (0: none kept), where its last dot is,
+  ;; and its class (3, 2 or 1, as $loggerAt tells them).
+  (global $word0 (mut v128) (v128.const i64x2 0 0))
+  (global $word1 (mut v128) (v128.const i64x2 0 0))
+  (global $word2 (mut v128) (v128.const i64x2 0 0))
+  (global $word3 (mut v128) (v128.const i64x2 0 0))
+  (global $wordLength (mut i32) (i32.const 0))
+  (global $wordLastDot (mut i32) (i32.const 0))
+  (global $wordClass (mut i32) (i32.const 0))
 
   ;; 1 when the line at $s fits the signature and holds a listed month word (the caller checked
   ;; that the line is at least $sigLen bytes long).
@@ -85,20 +100,6 @@
       (local.set $list (i32.add (local.get $list) (i32.const 4)))
       (br_if $next (i32.lt_u (local.get $list) (local.get $count))))
     (i32.const 0))
-
-;; 3 when the logger at [$q, $le) may be a cluster logger, or may be a lifecycle logger whose
-  ;; message at [$m, $e) may match a template, else 1. $simple is where its simple name begins
-  ;; (after its last dot).
-  (func $interest (param $q i32) (param $le i32) (param $simple i32) (param $m i32) (param $e i32) (param $tbl i32) (result i32)
-    (local $len i32) (local $i i32)
-    (if (call $clusterLike (local.get $q)) (then (return (i32.const 3))))
-    ;; lifecycle: the simple name's (length, first byte)
-    (local.set $len (i32.sub (local.get $le) (local.get $simple)))
-    (if (i32.gt_u (local.get $len) (i32.const 63)) (then (local.set $len (i32.const 63))))
-    (if (i32.load8_u offset=256 (i32.add (i32.add (local.get $tbl) (i32.shl (local.get $len) (i32.const 8)))
-                                         (i32.load8_u (local.get $simple))))
-      (then (return (call $messageMay (local.get $m) (local.get $e) (local.get $tbl)))))
-    (i32.const 1))
 
   ;; 1 when the logger at $q may be a cluster logger: o(rg)?.a(pache)?.c(atalina)?. then h or t
   (func $clusterLike (param $q i32) (result i32)
@@ -157,6 +158,30 @@
     (local $w i32) (local $v v128) (local $stop i32) (local $dots i32) (local $brackets i32)
     (local $lim i32) (local $k i32) (local $below i32) (local $lastDot i32) (local $firstBracket i32)
     (local $wordEnd i32) (local $b i32) (local $space i32) (local $prevDot i32) (local $hi i32) (local $rest i32)
+    (local $same i64) (local $need i64) (local $class i32) (local $simple i32) (local $len i32)
+    ;; the kept word and its space again: its bytes compared 16 at a time, the bits gathered
+    (if (global.get $wordLength)
+      (then
+        (local.set $same (i64.or
+          (i64.extend_i32_u (i32.or
+            (i8x16.bitmask (i8x16.eq (v128.load (local.get $q)) (global.get $word0)))
+            (i32.shl (i8x16.bitmask (i8x16.eq (v128.load offset=16 (local.get $q)) (global.get $word1))) (i32.const 16))))
+          (i64.shl (i64.extend_i32_u (i32.or
+            (i8x16.bitmask (i8x16.eq (v128.load offset=32 (local.get $q)) (global.get $word2)))
+            (i32.shl (i8x16.bitmask (i8x16.eq (v128.load offset=48 (local.get $q)) (global.get $word3))) (i32.const 16))))
+            (i64.const 32))))
+        (local.set $need (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (i32.add (global.get $wordLength) (i32.const 1))))
+                                  (i64.const 1)))
+        (if (i64.eq (i64.and (local.get $same) (local.get $need)) (local.get $need))
+          (then
+            ;; the space is before the line's end (a newline or \r ends the line, and is no space)
+            (global.set $loggerStart (local.get $q))
+            (global.set $loggerEnd (i32.add (local.get $q) (global.get $wordLastDot)))
+            (global.set $messageStart (i32.add (i32.add (local.get $q) (global.get $wordLength)) (i32.const 1)))
+            ;; (the verdict below, inline: a WebAssembly call per start cost ~10% of the scan)
+            (if (i32.eq (global.get $wordClass) (i32.const 2))
+              (then (return (call $messageMay (global.get $messageStart) (local.get $e) (local.get $tbl)))))
+            (return (global.get $wordClass))))))
     (local.set $w (local.get $q))
     (local.set $lastDot (i32.const -1))
     (local.set $prevDot (i32.const -1))
@@ -218,9 +243,35 @@
         ;; `(?: (?<message>.*))?$`: after the space that ends the word, or at the line's end
         (global.set $messageStart (select (local.get $e) (i32.add (local.get $wordEnd) (i32.const 1))
           (i32.ge_u (local.get $wordEnd) (local.get $e))))
-        (return (call $interest (local.get $q) (local.get $lastDot)
-        (select (i32.add (local.get $prevDot) (i32.const 1)) (local.get $q) (i32.ge_s (local.get $prevDot) (local.get $q)))
-        (global.get $messageStart) (local.get $e) (local.get $tbl)))))
+        ;; its class: 3 when it may be a cluster logger, 2 when it may be a lifecycle logger (its
+        ;; simple name's length and first byte are marked in the names table: its message decides), else 1
+        (local.set $class (i32.const 1))
+        (if (call $clusterLike (local.get $q))
+          (then (local.set $class (i32.const 3)))
+          (else
+            (local.set $simple (select (i32.add (local.get $prevDot) (i32.const 1)) (local.get $q)
+              (i32.ge_s (local.get $prevDot) (local.get $q))))
+            (local.set $len (i32.sub (local.get $lastDot) (local.get $simple)))
+            (if (i32.gt_u (local.get $len) (i32.const 63)) (then (local.set $len (i32.const 63))))
+            (if (i32.load8_u offset=256 (i32.add (i32.add (local.get $tbl) (i32.shl (local.get $len) (i32.const 8)))
+                                                 (i32.load8_u (local.get $simple))))
+              (then (local.set $class (i32.const 2))))))
+        ;; kept when a space follows it (a valid word that ends before the line's end ends at a
+        ;; space) and it fits the comparison's 64 bytes with its space
+        (if (i32.and (i32.lt_u (local.get $wordEnd) (local.get $e))
+                     (i32.le_u (i32.sub (local.get $wordEnd) (local.get $q)) (i32.const 62)))
+          (then
+            (global.set $word0 (v128.load (local.get $q)))
+            (global.set $word1 (v128.load offset=16 (local.get $q)))
+            (global.set $word2 (v128.load offset=32 (local.get $q)))
+            (global.set $word3 (v128.load offset=48 (local.get $q)))
+            (global.set $wordLength (i32.sub (local.get $wordEnd) (local.get $q)))
+            (global.set $wordLastDot (i32.sub (local.get $lastDot) (local.get $q)))
+            (global.set $wordClass (local.get $class))))
+        ;; its verdict: a lifecycle logger's record is reported only when its message may match
+        (if (i32.eq (local.get $class) (i32.const 2))
+          (then (return (call $messageMay (global.get $messageStart) (local.get $e) (local.get $tbl)))))
+        (return (local.get $class))))
     (i32.const -1))
 
   ;; The code of a line ending at $e that fits the signature; $i is where the level begins.

@@ -138,6 +138,59 @@ describe('codes', () => {
     expect(codes(`${version} Command line argument: -Xmx1g\n`, 1 << 20, empty)).toEqual([3]);
   });
 
+  test('a start whose logger word is the one the kernel just kept gets the code and places it gets alone', () => {
+    const prefixes = grammars.events.flatMap((g) => g.templates.map((t) => t.prefix));
+    const withKeys = createScanPlan(createStartMatcher(oneLine)!.signature!, NO_FOREIGN, new LoggerFilter(grammars.events).names, prefixes)!;
+    // Real lines (the isaiasa Tomcat 8.0 log): one lifecycle logger whose messages decide (Server
+    // version: may match a template, Command line argument cannot), and a cluster logger.
+    const version = '21-May-2019 10:16:39.106 INFO [main] org.apache.catalina.startup.VersionLoggerListener.log';
+    const cluster = '21-May-2019 10:16:39.490 INFO [main] org.apache.catalina.ha.tcp.SimpleTcpCluster.startInternal';
+    // Synthesised loggers around the 62 bytes a kept word may have: 61, 62, 63 and 64.
+    const long = (n: number): string => `26-Nov-2026 15:07:30.490 INFO [main] com.example.${'a'.repeat(n - 'com.example..run'.length)}.run`;
+    const lines = [
+      `${version} Server version:        Apache Tomcat/8.0.33`,
+      `${version} Command line argument: -Djava.util.logging.manager=org.apache.juli.ClassLoaderLogManager`,
+      `${version} Server built:          Mar 18 2016 20:31:49 UTC`,
+      `${version}\tCommand line argument: x`, // the word, then a tab: no start
+      `${version}`, // the word at the line's end
+      `${version}\r`,
+      `${version}x Command line argument: x`, // a longer word
+      `${version.replace('.log', '.lo')} Command line argument: x`, // a shorter one
+      `${version} Command line argument: x`,
+      `${cluster} Cluster is about to start`,
+      `${cluster} x`,
+      `${cluster.replace('SimpleTcpCluster', 'SimpleTcpClusterX')} x`,
+      `${cluster.replace('[main] ', '[main] [x] ')} x`,
+      `${cluster}`,
+      ...[61, 62, 63, 64].flatMap((n) => [`${long(n)} tick`, `${long(n)} tick`, `${long(n)}\ttick`]),
+    ];
+    const matcher = createStartMatcher(oneLine)!;
+    /** Each line's report (code and, for code 3, its logger and message places), from one kernel call over `text`. */
+    const reports = (text: string): Array<number[]> => {
+      const region = Buffer.from(text);
+      const kernel = LineScanKernel.create(withKeys)!;
+      kernel.load(region);
+      const r = kernel.scan(0, 1 << 20);
+      const out = Array.from({ length: r.lines }, (): number[] => [0]);
+      for (let i = 0; i < r.count; i++) {
+        const [lineStart, , index, code, loggerStart, , loggerEnd, messageStart] = r.entries.subarray(i * REPORT_INTS, (i + 1) * REPORT_INTS);
+        out[index] = code === 3 ? [code, loggerStart - lineStart, loggerEnd - lineStart, messageStart - lineStart] : [code];
+        if (code === 1 && loggerStart > 0) out[loggerEnd] = [1]; // a run of two counted starts: the second is its last
+      }
+      return out;
+    };
+    // Each line after each other one (the first kept, the second maybe matched against it), against each alone.
+    for (const first of lines) {
+      for (const second of lines) {
+        const [, got] = reports(`${first}\n${second}\n`);
+        expect({ first, second, got }).toEqual({ first, second, got: reports(`${second}\n`)[0] });
+        if (got[0] === 3) expect(matcher.match(Buffer.from(second), 0, second.replace(/\r$/, '').length)).toBe(START);
+      }
+    }
+    // The kept word is used: the lines' own codes differ where they should.
+    expect(lines.slice(0, 4).map((l) => reports(`${l}\n`)[0][0])).toEqual([3, 1, 3, 0]);
+  });
+
   test('more reports than one call holds: the scan resumes where it stopped', () => {
     const counted = '26-Nov-2026 15:07:30.490 INFO [main] com.example.App.run tick\n';
     const cluster = '26-Nov-2026 15:07:30.490 INFO [main] org.apache.catalina.ha.tcp.SimpleTcpCluster.x y\n';
