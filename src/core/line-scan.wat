@@ -52,7 +52,9 @@
 ;;           (printable ASCII), little-endian, hashed (see $messageMay), 0 for an empty slot
 ;; Newlines (32 bytes a turn), the signature, `]` and the logger word's end are found 16 bytes at a time (SIMD
 ;; compares and bitmasks); the rest is inline scalar code (the V8 of Node 20 does not inline
-;; WebAssembly calls, so nothing runs per byte through a call).
+;; WebAssembly calls, so nothing runs per byte through a call, and a start's tests, the signature,
+;; the level and thread and the logger word, are written inline in `scan`: their three calls a
+;; start were ~10% of the scan).
 
 (module
   (memory (export "memory") 1)
@@ -62,12 +64,12 @@
   (global $lines (export "lines") (mut i32) (i32.const 0))
   ;; 1 when the last call loaded no byte >= 0x80 (its lines are ASCII, hence valid UTF-8).
   (global $ascii (export "ascii") (mut i32) (i32.const 0))
-  ;; Where the logger and message of the last start $loggerAt found are (code 3).
+  ;; Where the logger and message of the last start are, as the $loggerAt block found them (code 3).
   (global $loggerStart (mut i32) (i32.const 0))
   (global $loggerEnd (mut i32) (i32.const 0))
   (global $messageStart (mut i32) (i32.const 0))
   ;; The kept logger word: its first 64 bytes, its length (0: none kept), where its last dot is,
-  ;; and its class (3, 2 or 1, as $loggerAt tells them).
+  ;; and its class (3, 2 or 1, as the $loggerAt block tells them).
   (global $word0 (mut v128) (v128.const i64x2 0 0))
   (global $word1 (mut v128) (v128.const i64x2 0 0))
   (global $word2 (mut v128) (v128.const i64x2 0 0))
@@ -75,31 +77,6 @@
   (global $wordLength (mut i32) (i32.const 0))
   (global $wordLastDot (mut i32) (i32.const 0))
   (global $wordClass (mut i32) (i32.const 0))
-
-  ;; 1 when the line at $s fits the signature and holds a listed month word (the caller checked
-  ;; that the line is at least $sigLen bytes long).
-  (func $fits (param $s i32) (param $tbl i32) (param $sigLen i32) (result i32)
-    (local $k i32) (local $count i32) (local $word i32) (local $list i32)
-    (loop $block
-      (if (i32.eqz (i8x16.all_true (i8x16.le_u
-            (i8x16.sub (v128.load (i32.add (local.get $s) (local.get $k)))
-                       (v128.load offset=16640 (i32.add (local.get $tbl) (local.get $k))))
-            (v128.load offset=16768 (i32.add (local.get $tbl) (local.get $k))))))
-        (then (return (i32.const 0))))
-      (local.set $k (i32.add (local.get $k) (i32.const 16)))
-      (br_if $block (i32.lt_u (local.get $k) (local.get $sigLen))))
-    (local.set $count (i32.load8_u offset=16897 (local.get $tbl)))
-    (if (i32.eqz (local.get $count)) (then (return (i32.const 1))))
-    (local.set $word (i32.and
-      (i32.load (i32.add (local.get $s) (i32.load8_u offset=16896 (local.get $tbl))))
-      (i32.load offset=16900 (local.get $tbl))))
-    (local.set $list (i32.add (local.get $tbl) (i32.const 16904)))
-    (local.set $count (i32.add (local.get $list) (i32.shl (local.get $count) (i32.const 2))))
-    (loop $next
-      (if (i32.eq (i32.load (local.get $list)) (local.get $word)) (then (return (i32.const 1))))
-      (local.set $list (i32.add (local.get $list) (i32.const 4)))
-      (br_if $next (i32.lt_u (local.get $list) (local.get $count))))
-    (i32.const 0))
 
   ;; 1 when the logger at $q may be a cluster logger: o(rg)?.a(pache)?.c(atalina)?. then h or t
   (func $clusterLike (param $q i32) (result i32)
@@ -152,168 +129,8 @@
       (br $probe))
     (i32.const 1))
 
-    ;; After "] " at $q: the code when LOGGER.METHOD( |$) follows, -1 when it does not (the thread
-  ;; goes on to a later "] "), 2 when a byte here is not decided.
-  (func $loggerAt (param $q i32) (param $e i32) (param $tbl i32) (result i32)
-    (local $w i32) (local $v v128) (local $stop i32) (local $dots i32) (local $brackets i32)
-    (local $lim i32) (local $k i32) (local $below i32) (local $lastDot i32) (local $firstBracket i32)
-    (local $wordEnd i32) (local $b i32) (local $space i32) (local $prevDot i32) (local $hi i32) (local $rest i32)
-    (local $same i64) (local $need i64) (local $class i32) (local $simple i32) (local $len i32)
-    ;; the kept word and its space again: its bytes compared 16 at a time, the bits gathered
-    (if (global.get $wordLength)
-      (then
-        (local.set $same (i64.or
-          (i64.extend_i32_u (i32.or
-            (i8x16.bitmask (i8x16.eq (v128.load (local.get $q)) (global.get $word0)))
-            (i32.shl (i8x16.bitmask (i8x16.eq (v128.load offset=16 (local.get $q)) (global.get $word1))) (i32.const 16))))
-          (i64.shl (i64.extend_i32_u (i32.or
-            (i8x16.bitmask (i8x16.eq (v128.load offset=32 (local.get $q)) (global.get $word2)))
-            (i32.shl (i8x16.bitmask (i8x16.eq (v128.load offset=48 (local.get $q)) (global.get $word3))) (i32.const 16))))
-            (i64.const 32))))
-        (local.set $need (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (i32.add (global.get $wordLength) (i32.const 1))))
-                                  (i64.const 1)))
-        (if (i64.eq (i64.and (local.get $same) (local.get $need)) (local.get $need))
-          (then
-            ;; the space is before the line's end (a newline or \r ends the line, and is no space)
-            (global.set $loggerStart (local.get $q))
-            (global.set $loggerEnd (i32.add (local.get $q) (global.get $wordLastDot)))
-            (global.set $messageStart (i32.add (i32.add (local.get $q) (global.get $wordLength)) (i32.const 1)))
-            ;; (the verdict below, inline: a WebAssembly call per start cost ~10% of the scan)
-            (if (i32.eq (global.get $wordClass) (i32.const 2))
-              (then (return (call $messageMay (global.get $messageStart) (local.get $e) (local.get $tbl)))))
-            (return (global.get $wordClass))))))
-    (local.set $w (local.get $q))
-    (local.set $lastDot (i32.const -1))
-    (local.set $prevDot (i32.const -1))
-    (local.set $firstBracket (i32.const -1))
-    (block $ended
-      (loop $block
-        (if (i32.ge_u (local.get $w) (local.get $e))
-          (then (local.set $wordEnd (local.get $e)) (br $ended)))
-        (local.set $v (v128.load (local.get $w)))
-        ;; the word stops at a byte <= 0x20 or >= 0x80 (signed <= 0x20), or at the line's end
-        (local.set $stop (i8x16.bitmask (i8x16.le_s (local.get $v) (i8x16.splat (i32.const 0x20)))))
-        (local.set $lim (i32.sub (local.get $e) (local.get $w)))
-        (if (i32.lt_u (local.get $lim) (i32.const 16))
-          (then (local.set $stop (i32.or (local.get $stop) (i32.shl (i32.const 1) (local.get $lim))))))
-        (local.set $dots (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x2e)))))
-        (local.set $brackets (i8x16.bitmask (v128.or
-          (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x5b)))
-          (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x5d))))))
-        (local.set $k (i32.const 16))
-        (if (local.get $stop)
-          (then
-            (local.set $k (i32.ctz (local.get $stop)))
-            (local.set $below (i32.sub (i32.shl (i32.const 1) (local.get $k)) (i32.const 1)))
-            (local.set $dots (i32.and (local.get $dots) (local.get $below)))
-            (local.set $brackets (i32.and (local.get $brackets) (local.get $below)))))
-        ;; the last two dots so far: the logger ends at the last, its simple name starts after the other
-        (if (local.get $dots)
-          (then
-            (local.set $hi (i32.sub (i32.const 31) (i32.clz (local.get $dots))))
-            (local.set $rest (i32.xor (local.get $dots) (i32.shl (i32.const 1) (local.get $hi))))
-            (if (local.get $rest)
-              (then (local.set $prevDot (i32.sub (i32.add (local.get $w) (i32.const 31)) (i32.clz (local.get $rest)))))
-              (else (local.set $prevDot (local.get $lastDot))))
-            (local.set $lastDot (i32.add (local.get $w) (local.get $hi)))))
-        (if (i32.and (i32.ne (local.get $brackets) (i32.const 0)) (i32.lt_s (local.get $firstBracket) (i32.const 0)))
-          (then (local.set $firstBracket (i32.add (local.get $w) (i32.ctz (local.get $brackets))))))
-        (if (local.get $stop)
-          (then (local.set $wordEnd (i32.add (local.get $w) (local.get $k))) (br $ended)))
-        (local.set $w (i32.add (local.get $w) (i32.const 16)))
-        (br $block)))
-    ;; what ended the word: the line's end, a space, other ASCII whitespace, or an undecided byte
-    (if (i32.lt_u (local.get $wordEnd) (local.get $e))
-      (then
-        (local.set $b (i32.load8_u (local.get $wordEnd)))
-        (if (i32.eq (local.get $b) (i32.const 0x20))
-          (then (local.set $space (i32.const 1)))
-          (else (if (i32.gt_u (i32.sub (local.get $b) (i32.const 0x09)) (i32.const 4))
-            (then (return (i32.const 2)))))))
-      (else (local.set $space (i32.const 1))))
-    (if (i32.and
-          (i32.and (local.get $space) (i32.gt_s (local.get $lastDot) (local.get $q)))
-          (i32.and
-            (i32.lt_s (local.get $lastDot) (i32.sub (local.get $wordEnd) (i32.const 1)))
-            (i32.or (i32.lt_s (local.get $firstBracket) (i32.const 0))
-                    (i32.gt_s (local.get $firstBracket) (local.get $lastDot)))))
-      (then
-        (global.set $loggerStart (local.get $q))
-        (global.set $loggerEnd (local.get $lastDot))
-        ;; `(?: (?<message>.*))?$`: after the space that ends the word, or at the line's end
-        (global.set $messageStart (select (local.get $e) (i32.add (local.get $wordEnd) (i32.const 1))
-          (i32.ge_u (local.get $wordEnd) (local.get $e))))
-        ;; its class: 3 when it may be a cluster logger, 2 when it may be a lifecycle logger (its
-        ;; simple name's length and first byte are marked in the names table: its message decides), else 1
-        (local.set $class (i32.const 1))
-        (if (call $clusterLike (local.get $q))
-          (then (local.set $class (i32.const 3)))
-          (else
-            (local.set $simple (select (i32.add (local.get $prevDot) (i32.const 1)) (local.get $q)
-              (i32.ge_s (local.get $prevDot) (local.get $q))))
-            (local.set $len (i32.sub (local.get $lastDot) (local.get $simple)))
-            (if (i32.gt_u (local.get $len) (i32.const 63)) (then (local.set $len (i32.const 63))))
-            (if (i32.load8_u offset=256 (i32.add (i32.add (local.get $tbl) (i32.shl (local.get $len) (i32.const 8)))
-                                                 (i32.load8_u (local.get $simple))))
-              (then (local.set $class (i32.const 2))))))
-        ;; kept when a space follows it (a valid word that ends before the line's end ends at a
-        ;; space) and it fits the comparison's 64 bytes with its space
-        (if (i32.and (i32.lt_u (local.get $wordEnd) (local.get $e))
-                     (i32.le_u (i32.sub (local.get $wordEnd) (local.get $q)) (i32.const 62)))
-          (then
-            (global.set $word0 (v128.load (local.get $q)))
-            (global.set $word1 (v128.load offset=16 (local.get $q)))
-            (global.set $word2 (v128.load offset=32 (local.get $q)))
-            (global.set $word3 (v128.load offset=48 (local.get $q)))
-            (global.set $wordLength (i32.sub (local.get $wordEnd) (local.get $q)))
-            (global.set $wordLastDot (i32.sub (local.get $lastDot) (local.get $q)))
-            (global.set $wordClass (local.get $class))))
-        ;; its verdict: a lifecycle logger's record is reported only when its message may match
-        (if (i32.eq (local.get $class) (i32.const 2))
-          (then (return (call $messageMay (global.get $messageStart) (local.get $e) (local.get $tbl)))))
-        (return (local.get $class))))
-    (i32.const -1))
-
-  ;; The code of a line ending at $e that fits the signature; $i is where the level begins.
-  (func $classify (param $i i32) (param $e i32) (param $tbl i32) (result i32)
-    (local $c i32) (local $levelStart i32) (local $p i32) (local $mask i32) (local $k i32)
-    (local $code i32)
-    ;; LEVEL: \S+ then " ["
-    (local.set $levelStart (local.get $i))
-    (block $levelEnd
-      (loop $level
-        (br_if $levelEnd (i32.ge_u (local.get $i) (local.get $e)))
-        (local.set $c (i32.load8_u offset=17160 (i32.add (local.get $tbl) (i32.load8_u (local.get $i)))))
-        (br_if $levelEnd (i32.le_u (i32.sub (local.get $c) (i32.const 1)) (i32.const 1))) ;; whitespace
-        (if (i32.eq (local.get $c) (i32.const 5)) (then (return (i32.const 2))))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $level)))
-    (if (i32.or (i32.eq (local.get $i) (local.get $levelStart))
-                (i32.ge_u (i32.add (local.get $i) (i32.const 1)) (local.get $e)))
-      (then (return (i32.const 0))))
-    (if (i32.ne (i32.load16_u (local.get $i)) (i32.const 0x5b20)) (then (return (i32.const 0)))) ;; " ["
-    ;; THREAD: lazy, up to the first "] " after which LOGGER.METHOD follows
-    (local.set $p (i32.add (local.get $i) (i32.const 2)))
-    (loop $block
-      (if (i32.ge_u (i32.add (local.get $p) (i32.const 1)) (local.get $e)) (then (return (i32.const 0))))
-      (local.set $mask (i8x16.bitmask (i8x16.eq (v128.load (local.get $p)) (i8x16.splat (i32.const 0x5d)))))
-      (block $blockDone
-        (loop $bit
-          (br_if $blockDone (i32.eqz (local.get $mask)))
-          (local.set $k (i32.add (local.get $p) (i32.ctz (local.get $mask))))
-          (local.set $mask (i32.and (local.get $mask) (i32.sub (local.get $mask) (i32.const 1))))
-          (if (i32.ge_u (i32.add (local.get $k) (i32.const 1)) (local.get $e)) (then (return (i32.const 0))))
-          (if (i32.eq (i32.load8_u offset=1 (local.get $k)) (i32.const 0x20))
-            (then
-              (local.set $code (call $loggerAt (i32.add (local.get $k) (i32.const 2)) (local.get $e) (local.get $tbl)))
-              (if (i32.ge_s (local.get $code) (i32.const 0)) (then (return (local.get $code))))))
-          (br $bit)))
-      (local.set $p (i32.add (local.get $p) (i32.const 16)))
-      (br $block))
-    (i32.const 0))
-
   ;; 1 when the second-byte bits allow the line at $s to begin with its first two bytes. A call of
-  ;; its own, like $fits: only the rare line whose first byte may start another format pays for it.
+  ;; its own: only the rare line whose first byte may start another format pays for it.
   (func $pairMay (param $s i32) (param $tbl i32) (result i32)
     (local $b i32)
     (local.set $b (i32.load8_u offset=1 (local.get $s)))
@@ -333,6 +150,14 @@
     (local $t i32) (local $code i32) (local $v v128) (local $v2 v128) (local $acc v128)
     ;; the last report, while it is a counted start with no other report after it (else 0)
     (local $run i32)
+    ;; the inlined tests' own: the signature's (f), the level's and thread's (c), the logger word's (l)
+    (local $fk i32) (local $fcount i32) (local $fword i32) (local $flist i32)
+    (local $ci i32) (local $cc i32) (local $levelStart i32) (local $cp i32) (local $cmask i32) (local $ck i32)
+    (local $ccode i32)
+    (local $lq i32) (local $lw i32) (local $lv v128) (local $lstop i32) (local $ldots i32) (local $lbrackets i32)
+    (local $llim i32) (local $lk i32) (local $lbelow i32) (local $llastDot i32) (local $lfirstBracket i32)
+    (local $lwordEnd i32) (local $lb i32) (local $lspace i32) (local $lprevDot i32) (local $lhi i32) (local $lrest i32)
+    (local $lsame i64) (local $lneed i64) (local $lclass i32) (local $lsimple i32) (local $llen i32)
     (local.set $p (local.get $s))
     (local.set $v (v128.load (local.get $p)))
     (local.set $v2 (v128.load offset=16 (local.get $p)))
@@ -372,9 +197,188 @@
                   (i32.and (local.get $t) (i32.const 1))
                   (i32.ge_u (i32.sub (local.get $e) (local.get $s)) (local.get $sigLen)))
               (then
-                (if (call $fits (local.get $s) (local.get $tbl) (local.get $sigLen))
-                  (then (local.set $code (call $classify
-                    (i32.add (local.get $s) (local.get $sigLen)) (local.get $e) (local.get $tbl)))))))
+                ;; 1 when the line at $s fits the signature and holds a listed month word (it is at least
+                ;; $sigLen bytes long, as checked just above; inline: its locals begin with f)
+                (if (block $fits (result i32)
+                    (local.set $fk (i32.const 0))
+                    (loop $fitsBlock
+                      (if (i32.eqz (i8x16.all_true (i8x16.le_u
+                            (i8x16.sub (v128.load (i32.add (local.get $s) (local.get $fk)))
+                                       (v128.load offset=16640 (i32.add (local.get $tbl) (local.get $fk))))
+                            (v128.load offset=16768 (i32.add (local.get $tbl) (local.get $fk))))))
+                        (then (br $fits (i32.const 0))))
+                      (local.set $fk (i32.add (local.get $fk) (i32.const 16)))
+                      (br_if $fitsBlock (i32.lt_u (local.get $fk) (local.get $sigLen))))
+                    (local.set $fcount (i32.load8_u offset=16897 (local.get $tbl)))
+                    (if (i32.eqz (local.get $fcount)) (then (br $fits (i32.const 1))))
+                    (local.set $fword (i32.and
+                      (i32.load (i32.add (local.get $s) (i32.load8_u offset=16896 (local.get $tbl))))
+                      (i32.load offset=16900 (local.get $tbl))))
+                    (local.set $flist (i32.add (local.get $tbl) (i32.const 16904)))
+                    (local.set $fcount (i32.add (local.get $flist) (i32.shl (local.get $fcount) (i32.const 2))))
+                    (loop $fitsNext
+                      (if (i32.eq (i32.load (local.get $flist)) (local.get $fword)) (then (br $fits (i32.const 1))))
+                      (local.set $flist (i32.add (local.get $flist) (i32.const 4)))
+                      (br_if $fitsNext (i32.lt_u (local.get $flist) (local.get $fcount))))
+                    (i32.const 0))
+                  ;; The code of a line ending at $e that fits the signature; $ci is where the level begins
+                  ;; (inline: its locals begin with c)
+                  (then (local.set $code (block $classified (result i32)
+                    (local.set $ci (i32.add (local.get $s) (local.get $sigLen)))
+                    ;; LEVEL: \S+ then " ["
+                    (local.set $levelStart (local.get $ci))
+                    (block $levelEnd
+                      (loop $level
+                        (br_if $levelEnd (i32.ge_u (local.get $ci) (local.get $e)))
+                        (local.set $cc (i32.load8_u offset=17160 (i32.add (local.get $tbl) (i32.load8_u (local.get $ci)))))
+                        (br_if $levelEnd (i32.le_u (i32.sub (local.get $cc) (i32.const 1)) (i32.const 1))) ;; whitespace
+                        (if (i32.eq (local.get $cc) (i32.const 5)) (then (br $classified (i32.const 2))))
+                        (local.set $ci (i32.add (local.get $ci) (i32.const 1)))
+                        (br $level)))
+                    (if (i32.or (i32.eq (local.get $ci) (local.get $levelStart))
+                                (i32.ge_u (i32.add (local.get $ci) (i32.const 1)) (local.get $e)))
+                      (then (br $classified (i32.const 0))))
+                    (if (i32.ne (i32.load16_u (local.get $ci)) (i32.const 0x5b20)) (then (br $classified (i32.const 0)))) ;; " ["
+                    ;; THREAD: lazy, up to the first "] " after which LOGGER.METHOD follows
+                    (local.set $cp (i32.add (local.get $ci) (i32.const 2)))
+                    (loop $threadBlock
+                      (if (i32.ge_u (i32.add (local.get $cp) (i32.const 1)) (local.get $e)) (then (br $classified (i32.const 0))))
+                      (local.set $cmask (i8x16.bitmask (i8x16.eq (v128.load (local.get $cp)) (i8x16.splat (i32.const 0x5d)))))
+                      (block $threadBlockDone
+                        (loop $threadBit
+                          (br_if $threadBlockDone (i32.eqz (local.get $cmask)))
+                          (local.set $ck (i32.add (local.get $cp) (i32.ctz (local.get $cmask))))
+                          (local.set $cmask (i32.and (local.get $cmask) (i32.sub (local.get $cmask) (i32.const 1))))
+                          (if (i32.ge_u (i32.add (local.get $ck) (i32.const 1)) (local.get $e)) (then (br $classified (i32.const 0))))
+                          (if (i32.eq (i32.load8_u offset=1 (local.get $ck)) (i32.const 0x20))
+                            (then
+                              (local.set $ccode (block $loggerAt (result i32)
+                                ;; The logger word after "] " (at $lq): the code when LOGGER.METHOD( |$) follows, -1 when
+                                ;; it does not (the thread goes on to a later "] "), 2 when a byte here is not decided.
+                                ;; (inline, as are the signature and level tests around it: V8 does not inline
+                                ;; WebAssembly calls, and a call per start cost 5-10% of the scan; its locals begin
+                                ;; with l, and those it reads before setting are set here as a call's would be)
+                                (local.set $lq (i32.add (local.get $ck) (i32.const 2)))
+                                (local.set $lspace (i32.const 0))
+                                ;; the kept word and its space again: its bytes compared 16 at a time, the bits gathered
+                                (if (global.get $wordLength)
+                                  (then
+                                    (local.set $lsame (i64.or
+                                      (i64.extend_i32_u (i32.or
+                                        (i8x16.bitmask (i8x16.eq (v128.load (local.get $lq)) (global.get $word0)))
+                                        (i32.shl (i8x16.bitmask (i8x16.eq (v128.load offset=16 (local.get $lq)) (global.get $word1))) (i32.const 16))))
+                                      (i64.shl (i64.extend_i32_u (i32.or
+                                        (i8x16.bitmask (i8x16.eq (v128.load offset=32 (local.get $lq)) (global.get $word2)))
+                                        (i32.shl (i8x16.bitmask (i8x16.eq (v128.load offset=48 (local.get $lq)) (global.get $word3))) (i32.const 16))))
+                                        (i64.const 32))))
+                                    (local.set $lneed (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (i32.add (global.get $wordLength) (i32.const 1))))
+                                                              (i64.const 1)))
+                                    (if (i64.eq (i64.and (local.get $lsame) (local.get $lneed)) (local.get $lneed))
+                                      (then
+                                        ;; the space is before the line's end (a newline or \r ends the line, and is no space)
+                                        (global.set $loggerStart (local.get $lq))
+                                        (global.set $loggerEnd (i32.add (local.get $lq) (global.get $wordLastDot)))
+                                        (global.set $messageStart (i32.add (i32.add (local.get $lq) (global.get $wordLength)) (i32.const 1)))
+                                        ;; (the verdict below, inline: a WebAssembly call per start cost ~10% of the scan)
+                                        (if (i32.eq (global.get $wordClass) (i32.const 2))
+                                          (then (br $loggerAt (call $messageMay (global.get $messageStart) (local.get $e) (local.get $tbl)))))
+                                        (br $loggerAt (global.get $wordClass))))))
+                                (local.set $lw (local.get $lq))
+                                (local.set $llastDot (i32.const -1))
+                                (local.set $lprevDot (i32.const -1))
+                                (local.set $lfirstBracket (i32.const -1))
+                                (block $wordEnded
+                                  (loop $wordBlock
+                                    (if (i32.ge_u (local.get $lw) (local.get $e))
+                                      (then (local.set $lwordEnd (local.get $e)) (br $wordEnded)))
+                                    (local.set $lv (v128.load (local.get $lw)))
+                                    ;; the word stops at a byte <= 0x20 or >= 0x80 (signed <= 0x20), or at the line's end
+                                    (local.set $lstop (i8x16.bitmask (i8x16.le_s (local.get $lv) (i8x16.splat (i32.const 0x20)))))
+                                    (local.set $llim (i32.sub (local.get $e) (local.get $lw)))
+                                    (if (i32.lt_u (local.get $llim) (i32.const 16))
+                                      (then (local.set $lstop (i32.or (local.get $lstop) (i32.shl (i32.const 1) (local.get $llim))))))
+                                    (local.set $ldots (i8x16.bitmask (i8x16.eq (local.get $lv) (i8x16.splat (i32.const 0x2e)))))
+                                    (local.set $lbrackets (i8x16.bitmask (v128.or
+                                      (i8x16.eq (local.get $lv) (i8x16.splat (i32.const 0x5b)))
+                                      (i8x16.eq (local.get $lv) (i8x16.splat (i32.const 0x5d))))))
+                                    (local.set $lk (i32.const 16))
+                                    (if (local.get $lstop)
+                                      (then
+                                        (local.set $lk (i32.ctz (local.get $lstop)))
+                                        (local.set $lbelow (i32.sub (i32.shl (i32.const 1) (local.get $lk)) (i32.const 1)))
+                                        (local.set $ldots (i32.and (local.get $ldots) (local.get $lbelow)))
+                                        (local.set $lbrackets (i32.and (local.get $lbrackets) (local.get $lbelow)))))
+                                    ;; the last two dots so far: the logger ends at the last, its simple name starts after the other
+                                    (if (local.get $ldots)
+                                      (then
+                                        (local.set $lhi (i32.sub (i32.const 31) (i32.clz (local.get $ldots))))
+                                        (local.set $lrest (i32.xor (local.get $ldots) (i32.shl (i32.const 1) (local.get $lhi))))
+                                        (if (local.get $lrest)
+                                          (then (local.set $lprevDot (i32.sub (i32.add (local.get $lw) (i32.const 31)) (i32.clz (local.get $lrest)))))
+                                          (else (local.set $lprevDot (local.get $llastDot))))
+                                        (local.set $llastDot (i32.add (local.get $lw) (local.get $lhi)))))
+                                    (if (i32.and (i32.ne (local.get $lbrackets) (i32.const 0)) (i32.lt_s (local.get $lfirstBracket) (i32.const 0)))
+                                      (then (local.set $lfirstBracket (i32.add (local.get $lw) (i32.ctz (local.get $lbrackets))))))
+                                    (if (local.get $lstop)
+                                      (then (local.set $lwordEnd (i32.add (local.get $lw) (local.get $lk))) (br $wordEnded)))
+                                    (local.set $lw (i32.add (local.get $lw) (i32.const 16)))
+                                    (br $wordBlock)))
+                                ;; what ended the word: the line's end, a space, other ASCII whitespace, or an undecided byte
+                                (if (i32.lt_u (local.get $lwordEnd) (local.get $e))
+                                  (then
+                                    (local.set $lb (i32.load8_u (local.get $lwordEnd)))
+                                    (if (i32.eq (local.get $lb) (i32.const 0x20))
+                                      (then (local.set $lspace (i32.const 1)))
+                                      (else (if (i32.gt_u (i32.sub (local.get $lb) (i32.const 0x09)) (i32.const 4))
+                                        (then (br $loggerAt (i32.const 2)))))))
+                                  (else (local.set $lspace (i32.const 1))))
+                                (if (i32.and
+                                      (i32.and (local.get $lspace) (i32.gt_s (local.get $llastDot) (local.get $lq)))
+                                      (i32.and
+                                        (i32.lt_s (local.get $llastDot) (i32.sub (local.get $lwordEnd) (i32.const 1)))
+                                        (i32.or (i32.lt_s (local.get $lfirstBracket) (i32.const 0))
+                                                (i32.gt_s (local.get $lfirstBracket) (local.get $llastDot)))))
+                                  (then
+                                    (global.set $loggerStart (local.get $lq))
+                                    (global.set $loggerEnd (local.get $llastDot))
+                                    ;; `(?: (?<message>.*))?$`: after the space that ends the word, or at the line's end
+                                    (global.set $messageStart (select (local.get $e) (i32.add (local.get $lwordEnd) (i32.const 1))
+                                      (i32.ge_u (local.get $lwordEnd) (local.get $e))))
+                                    ;; its class: 3 when it may be a cluster logger, 2 when it may be a lifecycle logger (its
+                                    ;; simple name's length and first byte are marked in the names table: its message decides), else 1
+                                    (local.set $lclass (i32.const 1))
+                                    (if (call $clusterLike (local.get $lq))
+                                      (then (local.set $lclass (i32.const 3)))
+                                      (else
+                                        (local.set $lsimple (select (i32.add (local.get $lprevDot) (i32.const 1)) (local.get $lq)
+                                          (i32.ge_s (local.get $lprevDot) (local.get $lq))))
+                                        (local.set $llen (i32.sub (local.get $llastDot) (local.get $lsimple)))
+                                        (if (i32.gt_u (local.get $llen) (i32.const 63)) (then (local.set $llen (i32.const 63))))
+                                        (if (i32.load8_u offset=256 (i32.add (i32.add (local.get $tbl) (i32.shl (local.get $llen) (i32.const 8)))
+                                                                             (i32.load8_u (local.get $lsimple))))
+                                          (then (local.set $lclass (i32.const 2))))))
+                                    ;; kept when a space follows it (a valid word that ends before the line's end ends at a
+                                    ;; space) and it fits the comparison's 64 bytes with its space
+                                    (if (i32.and (i32.lt_u (local.get $lwordEnd) (local.get $e))
+                                                 (i32.le_u (i32.sub (local.get $lwordEnd) (local.get $lq)) (i32.const 62)))
+                                      (then
+                                        (global.set $word0 (v128.load (local.get $lq)))
+                                        (global.set $word1 (v128.load offset=16 (local.get $lq)))
+                                        (global.set $word2 (v128.load offset=32 (local.get $lq)))
+                                        (global.set $word3 (v128.load offset=48 (local.get $lq)))
+                                        (global.set $wordLength (i32.sub (local.get $lwordEnd) (local.get $lq)))
+                                        (global.set $wordLastDot (i32.sub (local.get $llastDot) (local.get $lq)))
+                                        (global.set $wordClass (local.get $lclass))))
+                                    ;; its verdict: a lifecycle logger's record is reported only when its message may match
+                                    (if (i32.eq (local.get $lclass) (i32.const 2))
+                                      (then (br $loggerAt (call $messageMay (global.get $messageStart) (local.get $e) (local.get $tbl)))))
+                                    (br $loggerAt (local.get $lclass))))
+                                (i32.const -1)))
+                              (if (i32.ge_s (local.get $ccode) (i32.const 0)) (then (br $classified (local.get $ccode))))))
+                          (br $threadBit)))
+                      (local.set $cp (i32.add (local.get $cp) (i32.const 16)))
+                      (br $threadBlock))
+                    (i32.const 0)))))))
             ;; not a start of this format: may it start another's? (its first byte, then its second)
             (if (i32.and (i32.eqz (local.get $code)) (i32.shr_u (local.get $t) (i32.const 1)))
               (then (if (call $pairMay (local.get $s) (local.get $tbl))
