@@ -17,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchArgs } from './args.js';
 import { generate, parseSize } from './generate.js';
+import { summary } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const USAGE = 'usage: node --import tsx benchmarks/paired.ts --base DIR [--rounds 20] [--size 256M] [--nodes 4] [--args "analyze --json"]';
@@ -40,17 +41,6 @@ function run(cmd: string, argv: string[]): { wall: number; md5: string } {
   if (res.error) throw res.error;
   if (res.status !== 0 && !(cmd === 'grep' && res.status === 1)) throw new Error(`${cmd} ${argv.slice(0, 3).join(' ')} … exited ${res.status}: ${res.stderr.toString().slice(-500)}`);
   return { wall, md5: createHash('md5').update(res.stdout).digest('hex') };
-}
-
-function quantile(sorted: number[], q: number): number {
-  const i = (sorted.length - 1) * q;
-  const lo = Math.floor(i);
-  return sorted[lo] + (sorted[Math.min(lo + 1, sorted.length - 1)] - sorted[lo]) * (i - lo);
-}
-
-function summary(values: number[]): string {
-  const s = [...values].sort((a, b) => a - b);
-  return `median ${quantile(s, 0.5).toFixed(3)} (quartiles ${quantile(s, 0.25).toFixed(3)}-${quantile(s, 0.75).toFixed(3)})`;
 }
 
 function main(): void {
