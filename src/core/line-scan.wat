@@ -29,11 +29,11 @@
 ;;
 ;; Memory is owned by the caller: the region at [s, end), end - 1 a newline, 64 readable bytes
 ;; after end (blocks of 32 are loaded, and a kept logger word is compared with the 64 bytes from
-;; a logger's start, which is before end); the reports
-;; at `out`, eight i32 each: the line's start, its newline position, its index in this call, its
-;; code, then for a run the further starts in it, the last one's newline position and index (for a
-;; single line: 0, its own newline and index), one unused; for code 3 instead: the logger's start,
-;; the line's newline, the logger's end (its last dot) and the message's start. Positions are
+;; a logger's start, which is before end); the reports at `out`, eight i32 each: the line's
+;; start, its newline position, its index in this call, its code, then for a run the further
+;; starts in it, the last one's newline position and index (for a single line: 0, its own newline
+;; and index), one unused; for code 3 instead: the logger's start, the line's newline, the
+;; logger's end (its last dot) and the message's start. Positions are
 ;; written less `base` and indexes plus `lineBase` (the caller's region offsets and line numbers,
 ;; so that JavaScript need not adjust each report); and at `tbl`:
 ;;   +0      256 first-byte bits: 1 check the signature, 2 report the line
