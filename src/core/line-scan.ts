@@ -86,7 +86,7 @@ interface KernelExports {
   scan(s: number, end: number, out: number, cap: number, tbl: number, sigLen: number, maxLine: number, base: number, lineBase: number): number;
 }
 
-// Memory layout (line-scan.wat's header): tables, reports, then the data.
+// Memory layout (line-scan.wat's header): tables, kept logger words, reports, then the data.
 const TABLES_AT = 0;
 const NAMES_OFFSET = 256;
 const SIG_LOW_OFFSET = NAMES_OFFSET + 64 * 256;
@@ -100,8 +100,14 @@ const MESSAGE_KEYS_OFFSET = MESSAGE_FIRST_OFFSET + 256;
 /** Slots of the message key table (a power of two: the kernel's hash keeps 10 bits). */
 const MESSAGE_KEY_SLOTS = 1024;
 const TABLES_SIZE = MESSAGE_KEYS_OFFSET + MESSAGE_KEY_SLOTS * 4;
+/**
+ * After the plan's tables, the kernel's own kept logger words (16 slots of 80 bytes, zero at
+ * first): line-scan.wat reads them at this offset from the tables, 29968.
+ */
+const KEPT_WORDS_OFFSET = align(TABLES_SIZE, 16);
+const KEPT_WORDS_BYTES = 16 * 80;
 const MAX_SIGNATURE = 128;
-const OUT_AT = align(TABLES_AT + TABLES_SIZE, 16);
+const OUT_AT = align(TABLES_AT + KEPT_WORDS_OFFSET + KEPT_WORDS_BYTES, 16);
 /** Reports per call: 4 Ki of 32 bytes. */
 const OUT_CAP = 4096;
 export const REPORT_INTS = 8;

@@ -22,10 +22,11 @@
 ;;
 ;; Consecutive code-1 lines (with only unreported lines between them) make one report: a run.
 ;;
-;; Half the starts of a catalina.out name the logger of the start before, so the last valid logger
-;; word followed by a space (up to 62 bytes) is kept with what was found of it: a start whose next
-;; 64 bytes begin with the same word and space takes that rather than scanning its word again
-;; (what is kept depends only on the word's bytes and the tables, which a kernel never changes).
+;; A catalina.out's starts name few loggers (62 distinct `logger.method` words in 345 000 starts of
+;; the bench input), so valid logger words followed by a space (4 to 62 bytes) are kept with what
+;; was found of them, in 16 slots picked by the word's length and last four bytes: a start whose
+;; word and space are those of its slot takes that rather than scanning the word again (what is
+;; kept depends only on the word's bytes and the tables, which a kernel never changes).
 ;;
 ;; Memory is owned by the caller: the region at [s, end), end - 1 a newline, 64 readable bytes
 ;; after end (blocks of 32 are loaded, and a kept logger word is compared with the 64 bytes from
@@ -50,6 +51,9 @@
 ;;           goes to JavaScript whatever follows (a template's literal prefix is that short)
 ;;   +25864  message keys (1024 i32): the first three bytes of the templates' literal prefixes
 ;;           (printable ASCII), little-endian, hashed (see $messageMay), 0 for an empty slot
+;;   +29968  kept logger words, the kernel's own (zero at first, not part of the plan): 16 slots
+;;           of 80 bytes, the word's first 64 bytes, then its length (i32), its last dot (i32,
+;;           from its start) and its class (i32: 3 cluster, 2 lifecycle name, 1 other)
 ;; Newlines (32 bytes a turn), the signature, `]` and the logger word's end are found 16 bytes at a time (SIMD
 ;; compares and bitmasks); the rest is inline scalar code (the V8 of Node 20 does not inline
 ;; WebAssembly calls, so nothing runs per byte through a call, and a start's tests, the signature,
@@ -68,15 +72,6 @@
   (global $loggerStart (mut i32) (i32.const 0))
   (global $loggerEnd (mut i32) (i32.const 0))
   (global $messageStart (mut i32) (i32.const 0))
-  ;; The kept logger word: its first 64 bytes, its length (0: none kept), where its last dot is,
-  ;; and its class (3, 2 or 1, as the $loggerAt block tells them).
-  (global $word0 (mut v128) (v128.const i64x2 0 0))
-  (global $word1 (mut v128) (v128.const i64x2 0 0))
-  (global $word2 (mut v128) (v128.const i64x2 0 0))
-  (global $word3 (mut v128) (v128.const i64x2 0 0))
-  (global $wordLength (mut i32) (i32.const 0))
-  (global $wordLastDot (mut i32) (i32.const 0))
-  (global $wordClass (mut i32) (i32.const 0))
 
   ;; 1 when the logger at $q may be a cluster logger: o(rg)?.a(pache)?.c(atalina)?. then h or t
   (func $clusterLike (param $q i32) (result i32)
@@ -158,6 +153,7 @@
     (local $llim i32) (local $lk i32) (local $lbelow i32) (local $llastDot i32) (local $lfirstBracket i32)
     (local $lwordEnd i32) (local $lb i32) (local $lspace i32) (local $lprevDot i32) (local $lhi i32) (local $lrest i32)
     (local $lsame i64) (local $lneed i64) (local $lclass i32) (local $lsimple i32) (local $llen i32)
+    (local $lstops i64) (local $llength i32) (local $lslot i32)
     (local.set $p (local.get $s))
     (local.set $v (v128.load (local.get $p)))
     (local.set $v2 (v128.load offset=16 (local.get $p)))
@@ -260,29 +256,49 @@
                                 ;; with l, and those it reads before setting are set here as a call's would be)
                                 (local.set $lq (i32.add (local.get $ck) (i32.const 2)))
                                 (local.set $lspace (i32.const 0))
-                                ;; the kept word and its space again: its bytes compared 16 at a time, the bits gathered
-                                (if (global.get $wordLength)
+                                ;; A kept word: the word's length (to its first byte <= 0x20 or >= 0x80 within 64 bytes; the
+                                ;; line's end is one, a newline or \r) and its last four bytes pick one of 16 slots; a slot that holds a word of that
+                                ;; length, byte for byte the same with the space after it, gives what was found of it.
+                                (local.set $lstops (i64.or
+                                  (i64.extend_i32_u (i32.or
+                                    (i8x16.bitmask (i8x16.le_s (v128.load (local.get $lq)) (i8x16.splat (i32.const 0x20))))
+                                    (i32.shl (i8x16.bitmask (i8x16.le_s (v128.load offset=16 (local.get $lq)) (i8x16.splat (i32.const 0x20)))) (i32.const 16))))
+                                  (i64.shl (i64.extend_i32_u (i32.or
+                                    (i8x16.bitmask (i8x16.le_s (v128.load offset=32 (local.get $lq)) (i8x16.splat (i32.const 0x20))))
+                                    (i32.shl (i8x16.bitmask (i8x16.le_s (v128.load offset=48 (local.get $lq)) (i8x16.splat (i32.const 0x20)))) (i32.const 16))))
+                                    (i64.const 32))))
+                                (local.set $llength (i32.wrap_i64 (i64.ctz (local.get $lstops))))
+                                (local.set $lslot (i32.const -1))
+                                (if (i32.le_u (i32.sub (local.get $llength) (i32.const 4)) (i32.const 58)) ;; 4 to 62 bytes
                                   (then
-                                    (local.set $lsame (i64.or
-                                      (i64.extend_i32_u (i32.or
-                                        (i8x16.bitmask (i8x16.eq (v128.load (local.get $lq)) (global.get $word0)))
-                                        (i32.shl (i8x16.bitmask (i8x16.eq (v128.load offset=16 (local.get $lq)) (global.get $word1))) (i32.const 16))))
-                                      (i64.shl (i64.extend_i32_u (i32.or
-                                        (i8x16.bitmask (i8x16.eq (v128.load offset=32 (local.get $lq)) (global.get $word2)))
-                                        (i32.shl (i8x16.bitmask (i8x16.eq (v128.load offset=48 (local.get $lq)) (global.get $word3))) (i32.const 16))))
-                                        (i64.const 32))))
-                                    (local.set $lneed (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (i32.add (global.get $wordLength) (i32.const 1))))
-                                                              (i64.const 1)))
-                                    (if (i64.eq (i64.and (local.get $lsame) (local.get $lneed)) (local.get $lneed))
+                                    (local.set $lslot (i32.add (local.get $tbl) (i32.mul (i32.const 80)
+                                      (i32.shr_u (i32.mul (i32.xor (i32.load (i32.sub (i32.add (local.get $lq) (local.get $llength)) (i32.const 4)))
+                                                                   (i32.mul (local.get $llength) (i32.const 0x9e3779b1)))
+                                                          (i32.const 0x9e3779b1))
+                                                 (i32.const 28)))))
+                                    (if (i32.eq (i32.load offset=30032 (local.get $lslot)) (local.get $llength))
                                       (then
-                                        ;; the space is before the line's end (a newline or \r ends the line, and is no space)
-                                        (global.set $loggerStart (local.get $lq))
-                                        (global.set $loggerEnd (i32.add (local.get $lq) (global.get $wordLastDot)))
-                                        (global.set $messageStart (i32.add (i32.add (local.get $lq) (global.get $wordLength)) (i32.const 1)))
-                                        ;; (the verdict below, inline: a WebAssembly call per start cost ~10% of the scan)
-                                        (if (i32.eq (global.get $wordClass) (i32.const 2))
-                                          (then (br $loggerAt (call $messageMay (global.get $messageStart) (local.get $e) (local.get $tbl)))))
-                                        (br $loggerAt (global.get $wordClass))))))
+                                        (local.set $lsame (i64.or
+                                          (i64.extend_i32_u (i32.or
+                                            (i8x16.bitmask (i8x16.eq (v128.load (local.get $lq)) (v128.load offset=29968 (local.get $lslot))))
+                                            (i32.shl (i8x16.bitmask (i8x16.eq (v128.load offset=16 (local.get $lq)) (v128.load offset=29984 (local.get $lslot)))) (i32.const 16))))
+                                          (i64.shl (i64.extend_i32_u (i32.or
+                                            (i8x16.bitmask (i8x16.eq (v128.load offset=32 (local.get $lq)) (v128.load offset=30000 (local.get $lslot))))
+                                            (i32.shl (i8x16.bitmask (i8x16.eq (v128.load offset=48 (local.get $lq)) (v128.load offset=30016 (local.get $lslot)))) (i32.const 16))))
+                                            (i64.const 32))))
+                                        (local.set $lneed (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (i32.add (local.get $llength) (i32.const 1))))
+                                                                  (i64.const 1)))
+                                        (if (i64.eq (i64.and (local.get $lsame) (local.get $lneed)) (local.get $lneed))
+                                          (then
+                                            ;; the space is before the line's end (a newline or \r ends the line, and is no space)
+                                            (global.set $loggerStart (local.get $lq))
+                                            (global.set $loggerEnd (i32.add (local.get $lq) (i32.load offset=30036 (local.get $lslot))))
+                                            (global.set $messageStart (i32.add (i32.add (local.get $lq) (local.get $llength)) (i32.const 1)))
+                                            (local.set $lclass (i32.load offset=30040 (local.get $lslot)))
+                                            ;; (the verdict below, inline: a WebAssembly call per start cost ~10% of the scan)
+                                            (if (i32.eq (local.get $lclass) (i32.const 2))
+                                              (then (br $loggerAt (call $messageMay (global.get $messageStart) (local.get $e) (local.get $tbl)))))
+                                            (br $loggerAt (local.get $lclass))))))))
                                 (local.set $lw (local.get $lq))
                                 (local.set $llastDot (i32.const -1))
                                 (local.set $lprevDot (i32.const -1))
@@ -357,18 +373,17 @@
                                         (if (i32.load8_u offset=256 (i32.add (i32.add (local.get $tbl) (i32.shl (local.get $llen) (i32.const 8)))
                                                                              (i32.load8_u (local.get $lsimple))))
                                           (then (local.set $lclass (i32.const 2))))))
-                                    ;; kept when a space follows it (a valid word that ends before the line's end ends at a
-                                    ;; space) and it fits the comparison's 64 bytes with its space
-                                    (if (i32.and (i32.lt_u (local.get $lwordEnd) (local.get $e))
-                                                 (i32.le_u (i32.sub (local.get $lwordEnd) (local.get $lq)) (i32.const 62)))
+                                    ;; kept in its slot when a space follows it (a valid word that ends before the line's end
+                                    ;; ends at a space) and it has a slot (4 to 62 bytes: with its space within the 64 compared)
+                                    (if (i32.and (i32.lt_u (local.get $lwordEnd) (local.get $e)) (i32.ge_s (local.get $lslot) (i32.const 0)))
                                       (then
-                                        (global.set $word0 (v128.load (local.get $lq)))
-                                        (global.set $word1 (v128.load offset=16 (local.get $lq)))
-                                        (global.set $word2 (v128.load offset=32 (local.get $lq)))
-                                        (global.set $word3 (v128.load offset=48 (local.get $lq)))
-                                        (global.set $wordLength (i32.sub (local.get $lwordEnd) (local.get $lq)))
-                                        (global.set $wordLastDot (i32.sub (local.get $llastDot) (local.get $lq)))
-                                        (global.set $wordClass (local.get $lclass))))
+                                        (v128.store offset=29968 (local.get $lslot) (v128.load (local.get $lq)))
+                                        (v128.store offset=29984 (local.get $lslot) (v128.load offset=16 (local.get $lq)))
+                                        (v128.store offset=30000 (local.get $lslot) (v128.load offset=32 (local.get $lq)))
+                                        (v128.store offset=30016 (local.get $lslot) (v128.load offset=48 (local.get $lq)))
+                                        (i32.store offset=30032 (local.get $lslot) (local.get $llength))
+                                        (i32.store offset=30036 (local.get $lslot) (i32.sub (local.get $llastDot) (local.get $lq)))
+                                        (i32.store offset=30040 (local.get $lslot) (local.get $lclass))))
                                     ;; its verdict: a lifecycle logger's record is reported only when its message may match
                                     (if (i32.eq (local.get $lclass) (i32.const 2))
                                       (then (br $loggerAt (call $messageMay (global.get $messageStart) (local.get $e) (local.get $tbl)))))

@@ -138,7 +138,7 @@ describe('codes', () => {
     expect(codes(`${version} Command line argument: -Xmx1g\n`, 1 << 20, empty)).toEqual([3]);
   });
 
-  test('a start whose logger word is the one the kernel just kept gets the code and places it gets alone', () => {
+  test('a start whose logger word the kernel has kept gets the code and places it gets alone', () => {
     const prefixes = grammars.events.flatMap((g) => g.templates.map((t) => t.prefix));
     const withKeys = createScanPlan(createStartMatcher(oneLine)!.signature!, NO_FOREIGN, new LoggerFilter(grammars.events).names, prefixes)!;
     // Real lines (the isaiasa Tomcat 8.0 log): one lifecycle logger whose messages decide (Server
@@ -163,6 +163,9 @@ describe('codes', () => {
       `${cluster.replace('[main] ', '[main] [x] ')} x`,
       `${cluster}`,
       ...[61, 62, 63, 64].flatMap((n) => [`${long(n)} tick`, `${long(n)} tick`, `${long(n)}\ttick`]),
+      // the same length and last four bytes (so the same slot), another byte in the middle
+      `${long(40)} tick`,
+      `${long(40).replace('example.aa', 'example.ab')} tick`,
     ];
     const matcher = createStartMatcher(oneLine)!;
     /** Each line's report (code and, for code 3, its logger and message places), from one kernel call over `text`. */
@@ -179,7 +182,7 @@ describe('codes', () => {
       }
       return out;
     };
-    // Each line after each other one (the first kept, the second maybe matched against it), against each alone.
+    // Each line after each other one (the first's word kept, the second's maybe found kept), against each alone.
     for (const first of lines) {
       for (const second of lines) {
         const [, got] = reports(`${first}\n${second}\n`);
