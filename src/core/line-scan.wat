@@ -154,6 +154,7 @@
     (local $lwordEnd i32) (local $lb i32) (local $lspace i32) (local $lprevDot i32) (local $lhi i32) (local $lrest i32)
     (local $lsame i64) (local $lneed i64) (local $lclass i32) (local $lsimple i32) (local $llen i32)
     (local $lstops i64) (local $llength i32) (local $lslot i32)
+    (local $lb0 v128) (local $lb1 v128) (local $lb2 v128) (local $lb3 v128)
     (local.set $p (local.get $s))
     (local.set $v (v128.load (local.get $p)))
     (local.set $v2 (v128.load offset=16 (local.get $p)))
@@ -256,16 +257,21 @@
                                 ;; with l, and those it reads before setting are set here as a call's would be)
                                 (local.set $lq (i32.add (local.get $ck) (i32.const 2)))
                                 (local.set $lspace (i32.const 0))
-                                ;; A kept word: the word's length (to its first byte <= 0x20 or >= 0x80 within 64 bytes; the
-                                ;; line's end is one, a newline or \r) and its last four bytes pick one of 16 slots; a slot that holds a word of that
-                                ;; length, byte for byte the same with the space after it, gives what was found of it.
+                                ;; A kept word: the word's length (to its first byte <= 0x20 or >= 0x80 within its first
+                                ;; 64 bytes, read once here; the line's end is one, a newline or \r) and its last four
+                                ;; bytes pick one of 16 slots; a slot that holds a word of that length, byte for byte the
+                                ;; same with the space after it, gives what was found of it.
+                                (local.set $lb0 (v128.load (local.get $lq)))
+                                (local.set $lb1 (v128.load offset=16 (local.get $lq)))
+                                (local.set $lb2 (v128.load offset=32 (local.get $lq)))
+                                (local.set $lb3 (v128.load offset=48 (local.get $lq)))
                                 (local.set $lstops (i64.or
                                   (i64.extend_i32_u (i32.or
-                                    (i8x16.bitmask (i8x16.le_s (v128.load (local.get $lq)) (i8x16.splat (i32.const 0x20))))
-                                    (i32.shl (i8x16.bitmask (i8x16.le_s (v128.load offset=16 (local.get $lq)) (i8x16.splat (i32.const 0x20)))) (i32.const 16))))
+                                    (i8x16.bitmask (i8x16.le_s (local.get $lb0) (i8x16.splat (i32.const 0x20))))
+                                    (i32.shl (i8x16.bitmask (i8x16.le_s (local.get $lb1) (i8x16.splat (i32.const 0x20)))) (i32.const 16))))
                                   (i64.shl (i64.extend_i32_u (i32.or
-                                    (i8x16.bitmask (i8x16.le_s (v128.load offset=32 (local.get $lq)) (i8x16.splat (i32.const 0x20))))
-                                    (i32.shl (i8x16.bitmask (i8x16.le_s (v128.load offset=48 (local.get $lq)) (i8x16.splat (i32.const 0x20)))) (i32.const 16))))
+                                    (i8x16.bitmask (i8x16.le_s (local.get $lb2) (i8x16.splat (i32.const 0x20))))
+                                    (i32.shl (i8x16.bitmask (i8x16.le_s (local.get $lb3) (i8x16.splat (i32.const 0x20)))) (i32.const 16))))
                                     (i64.const 32))))
                                 (local.set $llength (i32.wrap_i64 (i64.ctz (local.get $lstops))))
                                 (local.set $lslot (i32.const -1))
@@ -280,11 +286,11 @@
                                       (then
                                         (local.set $lsame (i64.or
                                           (i64.extend_i32_u (i32.or
-                                            (i8x16.bitmask (i8x16.eq (v128.load (local.get $lq)) (v128.load offset=29968 (local.get $lslot))))
-                                            (i32.shl (i8x16.bitmask (i8x16.eq (v128.load offset=16 (local.get $lq)) (v128.load offset=29984 (local.get $lslot)))) (i32.const 16))))
+                                            (i8x16.bitmask (i8x16.eq (local.get $lb0) (v128.load offset=29968 (local.get $lslot))))
+                                            (i32.shl (i8x16.bitmask (i8x16.eq (local.get $lb1) (v128.load offset=29984 (local.get $lslot)))) (i32.const 16))))
                                           (i64.shl (i64.extend_i32_u (i32.or
-                                            (i8x16.bitmask (i8x16.eq (v128.load offset=32 (local.get $lq)) (v128.load offset=30000 (local.get $lslot))))
-                                            (i32.shl (i8x16.bitmask (i8x16.eq (v128.load offset=48 (local.get $lq)) (v128.load offset=30016 (local.get $lslot)))) (i32.const 16))))
+                                            (i8x16.bitmask (i8x16.eq (local.get $lb2) (v128.load offset=30000 (local.get $lslot))))
+                                            (i32.shl (i8x16.bitmask (i8x16.eq (local.get $lb3) (v128.load offset=30016 (local.get $lslot)))) (i32.const 16))))
                                             (i64.const 32))))
                                         (local.set $lneed (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (i32.add (local.get $llength) (i32.const 1))))
                                                                   (i64.const 1)))
@@ -377,10 +383,10 @@
                                     ;; ends at a space) and it has a slot (4 to 62 bytes: with its space within the 64 compared)
                                     (if (i32.and (i32.lt_u (local.get $lwordEnd) (local.get $e)) (i32.ge_s (local.get $lslot) (i32.const 0)))
                                       (then
-                                        (v128.store offset=29968 (local.get $lslot) (v128.load (local.get $lq)))
-                                        (v128.store offset=29984 (local.get $lslot) (v128.load offset=16 (local.get $lq)))
-                                        (v128.store offset=30000 (local.get $lslot) (v128.load offset=32 (local.get $lq)))
-                                        (v128.store offset=30016 (local.get $lslot) (v128.load offset=48 (local.get $lq)))
+                                        (v128.store offset=29968 (local.get $lslot) (local.get $lb0))
+                                        (v128.store offset=29984 (local.get $lslot) (local.get $lb1))
+                                        (v128.store offset=30000 (local.get $lslot) (local.get $lb2))
+                                        (v128.store offset=30016 (local.get $lslot) (local.get $lb3))
                                         (i32.store offset=30032 (local.get $lslot) (local.get $llength))
                                         (i32.store offset=30036 (local.get $lslot) (i32.sub (local.get $llastDot) (local.get $lq)))
                                         (i32.store offset=30040 (local.get $lslot) (local.get $lclass))))
