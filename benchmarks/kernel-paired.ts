@@ -27,13 +27,19 @@ const args = benchArgs({ base: { type: 'string' }, passes: { type: 'string', def
 
 type Kernel = Pick<LineScanKernel, 'readBuffer' | 'loadSlot' | 'scanAll'>;
 
+/** One line saying what is wrong, the usage, exit 2. */
+function usageError(problem: string): never {
+  process.stderr.write(`${problem}\n${USAGE}\n`);
+  process.exit(2);
+}
+
 async function main(): Promise<void> {
-  const baseModule = args.base ? join(resolve(args.base), 'dist/core/line-scan.js') : '';
+  if (!args.base) usageError('--base is required');
+  const baseModule = join(resolve(args.base), 'dist/core/line-scan.js');
+  if (!existsSync(baseModule)) usageError(`${baseModule} is missing: run \`npm run build\` in that checkout`);
   const passes = Number(args.passes);
-  if (!args.base || !existsSync(baseModule) || !Number.isInteger(passes) || passes < 2) {
-    process.stderr.write(`${!args.base ? '--base is required' : !existsSync(baseModule) ? `${baseModule} is missing: run \`npm run build\` in that checkout` : '--passes must be a whole number of at least 2'}\n${USAGE}\n`);
-    process.exit(2);
-  }
+  if (!Number.isInteger(passes) || passes < 2) usageError('--passes must be a whole number of at least 2');
+  if (args.file !== undefined && !existsSync(args.file)) usageError(`${args.file}: no such file`);
   const file = args.file ?? generate({ nodes: 4, bytesPerNode: 256 * 1024 * 1024 }).files[0];
   const data = readFileSync(file);
   // The plan a parser of this file gives the scan thread (from its first MiB).
