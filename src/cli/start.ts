@@ -1,5 +1,5 @@
-// What every entry point of the CLI does around runCli: a closed pipe is not an error, and the exit
-// code is set (not forced with process.exit) so that pending output is written first.
+// What every entry point of the CLI does around runCli: a closed pipe is not an error, and once the
+// command is done the process exits as soon as its output is written.
 
 import { EXIT } from './exit-codes.js';
 
@@ -11,5 +11,20 @@ export function startCli(run: (argv: string[]) => Promise<number>): void {
   });
   void run(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
+    exitWhenWritten(code);
   });
+}
+
+/**
+ * Exits once everything written to stdout and stderr is out (a write's callback comes after the
+ * writes before it), rather than when the event loop has drained: that wait is the scan thread's
+ * teardown, file handles closing and the heap's, ~15-20 ms of a 1 GiB `analyze --json` for nothing.
+ */
+function exitWhenWritten(code: number): void {
+  let pending = 2;
+  const written = (): void => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', written);
+  process.stderr.write('', written);
 }
