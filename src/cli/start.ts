@@ -9,10 +9,7 @@ export function startCli(run: (argv: string[]) => Promise<number>): void {
     if (err.code === 'EPIPE') process.exit(EXIT.ok);
     throw err;
   });
-  void run(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-    exitWhenWritten(code);
-  });
+  void run(process.argv.slice(2)).then(exitWhenWritten);
 }
 
 /**
