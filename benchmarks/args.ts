@@ -14,7 +14,12 @@ export function benchArgs<const O extends Options>(options: O, usage: string): R
   try {
     return parseArgs({ options, strict: true }).values;
   } catch (err) {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n${usage}\n`);
-    process.exit(2);
+    usageError(err instanceof Error ? err.message : String(err), usage);
   }
+}
+
+/** One line saying what is wrong, then `usage`; exits 2. */
+export function usageError(problem: string, usage: string): never {
+  process.stderr.write(`${problem}\n${usage}\n`);
+  process.exit(2);
 }

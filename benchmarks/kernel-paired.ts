@@ -14,7 +14,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { benchArgs } from './args.js';
+import { benchArgs, usageError } from './args.js';
 import { generate } from './generate.js';
 import { summary } from './stats.js';
 import { InputParser } from '../src/core/input-parser.js';
@@ -27,19 +27,13 @@ const args = benchArgs({ base: { type: 'string' }, passes: { type: 'string', def
 
 type Kernel = Pick<LineScanKernel, 'readBuffer' | 'loadSlot' | 'scanAll'>;
 
-/** One line saying what is wrong, the usage, exit 2. */
-function usageError(problem: string): never {
-  process.stderr.write(`${problem}\n${USAGE}\n`);
-  process.exit(2);
-}
-
 async function main(): Promise<void> {
-  if (!args.base) usageError('--base is required');
+  if (!args.base) usageError('--base is required', USAGE);
   const baseModule = join(resolve(args.base), 'dist/core/line-scan.js');
-  if (!existsSync(baseModule)) usageError(`${baseModule} is missing: run \`npm run build\` in that checkout`);
+  if (!existsSync(baseModule)) usageError(`${baseModule} is missing: run \`npm run build\` in that checkout`, USAGE);
   const passes = Number(args.passes);
-  if (!Number.isInteger(passes) || passes < 2) usageError('--passes must be a whole number of at least 2');
-  if (args.file !== undefined && !existsSync(args.file)) usageError(`${args.file}: no such file`);
+  if (!Number.isInteger(passes) || passes < 2) usageError('--passes must be a whole number of at least 2', USAGE);
+  if (args.file !== undefined && !existsSync(args.file)) usageError(`${args.file}: no such file`, USAGE);
   const file = args.file ?? generate({ nodes: 4, bytesPerNode: 256 * 1024 * 1024 }).files[0];
   const data = readFileSync(file);
   // The plan a parser of this file gives the scan thread (from its first MiB).

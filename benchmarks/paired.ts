@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchArgs } from './args.js';
+import { benchArgs, usageError } from './args.js';
 import { generate, parseSize } from './generate.js';
 import { summary } from './stats.js';
 
@@ -44,23 +44,12 @@ function run(cmd: string, argv: string[]): { wall: number; md5: string } {
 }
 
 function main(): void {
-  if (!args.base) {
-    process.stderr.write(`--base is required\n${USAGE}\n`);
-    process.exit(2);
-  }
+  if (!args.base) usageError('--base is required', USAGE);
   const baseCli = join(resolve(args.base), 'dist/cli/main.cjs');
   const thisCli = join(ROOT, 'dist/cli/main.cjs');
-  for (const cli of [baseCli, thisCli]) {
-    if (!existsSync(cli)) {
-      process.stderr.write(`${cli} is missing: run \`npm run build\` in that checkout\n`);
-      process.exit(2);
-    }
-  }
+  for (const cli of [baseCli, thisCli]) if (!existsSync(cli)) usageError(`${cli} is missing: run \`npm run build\` in that checkout`, USAGE);
   const rounds = Number(args.rounds);
-  if (!Number.isInteger(rounds) || rounds < 2) {
-    process.stderr.write(`--rounds must be a whole number of at least 2\n${USAGE}\n`);
-    process.exit(2);
-  }
+  if (!Number.isInteger(rounds) || rounds < 2) usageError('--rounds must be a whole number of at least 2', USAGE);
   const g = generate({ nodes: Number(args.nodes), bytesPerNode: parseSize(args.size!) });
   const cliArgs = args.args!.split(/\s+/).filter(Boolean);
   const builds = [
