@@ -24,7 +24,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { benchArgs } from './args.js';
+import { benchArgs, usageError } from './args.js';
 import { readEvents } from '../src/pipeline/read-events.js';
 import { loadGrammarsSync } from '../src/io/grammar-files.js';
 
@@ -33,6 +33,7 @@ const CORPUS = join(ROOT, '../shared/corpus');
 /** Scenarios written with the JULI OneLineFormatter (one format per file, as in a real catalina.out). */
 const SCENARIOS = ['steady', 'node-loss', 'state-timeout', 'flapping', 'flapping-readtest', 'multicast', 'verbose-cluster-fine'];
 
+const USAGE = 'usage: npx tsx benchmarks/tail.ts [--rate N] [--seconds N | --minutes N] [--nodes 1-9] [--batch-ms N] [--cli PATH] [--json]';
 const opt = benchArgs(
   {
     rate: { type: 'string', default: '10000' },
@@ -43,7 +44,7 @@ const opt = benchArgs(
     cli: { type: 'string', default: join(ROOT, 'dist/cli/main.cjs') },
     json: { type: 'boolean', default: false },
   },
-  'usage: npx tsx benchmarks/tail.ts [--rate N] [--seconds N | --minutes N] [--nodes 1-9] [--batch-ms N] [--cli PATH] [--json]',
+  USAGE,
 );
 const rate = Number(opt.rate);
 const soak = opt.minutes !== undefined;
@@ -51,8 +52,7 @@ const durationMs = soak ? Number(opt.minutes) * 60_000 : Number(opt.seconds) * 1
 const nodeCount = Number(opt.nodes);
 const batchMs = Number(opt['batch-ms']);
 if (!(rate > 0) || !(durationMs > 0) || !(nodeCount >= 1 && nodeCount <= 9) || !(batchMs >= 1)) {
-  console.error('usage: tail.ts [--rate N] [--seconds N | --minutes N] [--nodes 1-9] [--batch-ms N] [--cli PATH] [--json]');
-  process.exit(2);
+  usageError('--rate, --seconds or --minutes and --batch-ms must be positive numbers, --nodes 1 to 9', USAGE);
 }
 const SAMPLE_MS = 10_000;
 const DRAIN_MS = 15_000;
