@@ -102,10 +102,26 @@ const MESSAGE_KEY_SLOTS = 1024;
 const TABLES_SIZE = MESSAGE_KEYS_OFFSET + MESSAGE_KEY_SLOTS * 4;
 /**
  * After the plan's tables, the kernel's own kept logger words (16 slots of 80 bytes, zero at
- * first): line-scan.wat reads them at this offset from the tables, 29968.
+ * first): line-scan.wat reads them at this offset from the tables.
  */
 const KEPT_WORDS_OFFSET = align(TABLES_SIZE, 16);
 const KEPT_WORDS_BYTES = 16 * 80;
+/**
+ * Where each region of the tables begins, in the order of line-scan.wat's header, which gives the
+ * same offsets: the kernel has them as constants in its code (a test compares the three).
+ */
+export const TABLE_OFFSETS: readonly number[] = [
+  TABLES_AT,
+  NAMES_OFFSET,
+  SIG_LOW_OFFSET,
+  SIG_SPAN_OFFSET,
+  WORD_OFFSET,
+  CLASS_OFFSET,
+  PAIR_OFFSET,
+  MESSAGE_FIRST_OFFSET,
+  MESSAGE_KEYS_OFFSET,
+  KEPT_WORDS_OFFSET,
+];
 const MAX_SIGNATURE = 128;
 const OUT_AT = align(TABLES_AT + KEPT_WORDS_OFFSET + KEPT_WORDS_BYTES, 16);
 /** Reports per call: 4 Ki of 32 bytes. */

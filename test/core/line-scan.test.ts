@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, test, vi } from 'vitest';
 import { createStartMatcher, LoggerFilter, START } from '../../src/core/cluster-prefilter.js';
 import { InputParser } from '../../src/core/input-parser.js';
-import { createScanPlan, LineScanKernel, REPORT_INTS, type ForeignStarts, type ScanPlan } from '../../src/core/line-scan.js';
+import { createScanPlan, LineScanKernel, REPORT_INTS, TABLE_OFFSETS, type ForeignStarts, type ScanPlan } from '../../src/core/line-scan.js';
 import { charHeads, HeadTable, wordHeads } from '../../src/core/start-heads.js';
 import type { ClusterEvent } from '../../src/core/types.js';
 import { loadGrammarsSync } from '../../src/io/grammar-files.js';
@@ -49,6 +49,16 @@ function codes(text: string, maxLine = 1 << 20, p = plan()): number[] {
 
 test('the committed kernel is the build of line-scan.wat', () => {
   execFileSync(process.execPath, [join(import.meta.dirname, '../../scripts/build-wasm.mjs'), '--check'], { stdio: 'pipe' });
+});
+
+test("the tables' layout is the one the kernel's code and header address", () => {
+  const wat = readFileSync(join(import.meta.dirname, '../../src/core/line-scan.wat'), 'utf8');
+  const header = wat.slice(0, wat.indexOf('(module'));
+  const documented = [...header.matchAll(/\+(\d+) /g)].map((m) => Number(m[1]));
+  expect(documented).toEqual(TABLE_OFFSETS);
+  // Each region's start is an offset the code loads or stores at (the first-byte bits at 0, plainly).
+  const used = new Set([...wat.slice(header.length).matchAll(/offset=(\d+)/g)].map((m) => Number(m[1])));
+  for (const at of TABLE_OFFSETS.slice(1)) expect(used.has(at), `offset=${at}`).toBe(true);
 });
 
 test('WebAssembly SIMD is available here (else the tests below would only test the per-line path)', () => {
