@@ -99,7 +99,13 @@ const MESSAGE_FIRST_OFFSET = PAIR_OFFSET + 256 * 32;
 const MESSAGE_KEYS_OFFSET = MESSAGE_FIRST_OFFSET + 256;
 /** Slots of the message key table (a power of two: the kernel's hash keeps 10 bits). */
 const MESSAGE_KEY_SLOTS = 1024;
-const TABLES_SIZE = MESSAGE_KEYS_OFFSET + MESSAGE_KEY_SLOTS * 4;
+/** Where each key's list of whole prefixes begins (a u16 for each list number; 0 is no list). */
+const PREFIX_LISTS_OFFSET = MESSAGE_KEYS_OFFSET + MESSAGE_KEY_SLOTS * 4;
+const MAX_PREFIX_LISTS = 256;
+const PREFIX_BYTES_OFFSET = PREFIX_LISTS_OFFSET + MAX_PREFIX_LISTS * 2;
+/** Room for the lists (the bundled grammars' 158 keyed prefixes take ~6 KB). */
+const PREFIX_BYTES = 8192;
+const TABLES_SIZE = PREFIX_BYTES_OFFSET + PREFIX_BYTES;
 /**
  * After the plan's tables, the kernel's own kept logger words (16 slots of 80 bytes, zero at
  * first): line-scan.wat reads them at this offset from the tables.
@@ -120,6 +126,8 @@ export const TABLE_OFFSETS: readonly number[] = [
   PAIR_OFFSET,
   MESSAGE_FIRST_OFFSET,
   MESSAGE_KEYS_OFFSET,
+  PREFIX_LISTS_OFFSET,
+  PREFIX_BYTES_OFFSET,
   KEPT_WORDS_OFFSET,
 ];
 const MAX_SIGNATURE = 128;
@@ -222,27 +230,49 @@ export function createHeadsScanPlan(starts: ForeignStarts): ScanPlan {
 
 /**
  * The kernel's message tables (line-scan.wat, $messageMay): the first three characters of each
- * prefix that are printable ASCII as a key; the first byte of a shorter prefix as one that always
- * goes to JavaScript. A key of another kind needs a message whose first three bytes are not three
- * printable ASCII bytes, which the kernel reports anyway. No prefixes, an empty one, or more keys
- * than half the slots: every message goes to JavaScript (the recogniser's mayMatch decides).
+ * prefix that are printable ASCII as a key, with the list of the whole prefixes that begin so; the
+ * first byte of a shorter prefix as one that always goes to JavaScript. A key of another kind needs
+ * a message whose first three bytes are not three printable ASCII bytes, which the kernel reports
+ * anyway. No prefixes, an empty one, or more keys than half the slots: every message goes to
+ * JavaScript (the recogniser's mayMatch decides). A key whose list does not fit (more than 255
+ * lists, a prefix over 255 bytes, the lists' room full) gets none: its messages go to JavaScript.
  */
 function setMessageKeys(tables: Uint8Array, view: DataView, prefixes: readonly string[] | undefined): void {
-  const keys = new Set<number>();
+  /** Each key's whole prefixes, as the kernel compares them: UTF-8. */
+  const keys = new Map<number, Buffer[]>();
   let askAll = prefixes === undefined;
   for (const prefix of prefixes ?? []) {
     if (prefix.length === 0) askAll = true;
     else if (prefix.length < 3) tables[MESSAGE_FIRST_OFFSET + Buffer.from(prefix)[0]] = 1;
-    else if (/^[\x21-\x7e]{3}/.test(prefix)) keys.add(prefix.charCodeAt(0) | (prefix.charCodeAt(1) << 8) | (prefix.charCodeAt(2) << 16));
+    else if (/^[\x21-\x7e]{3}/.test(prefix)) {
+      const key = prefix.charCodeAt(0) | (prefix.charCodeAt(1) << 8) | (prefix.charCodeAt(2) << 16);
+      const list = keys.get(key);
+      if (list) list.push(Buffer.from(prefix));
+      else keys.set(key, [Buffer.from(prefix)]);
+    }
   }
   if (askAll || keys.size > MESSAGE_KEY_SLOTS / 2) {
     tables.fill(1, MESSAGE_FIRST_OFFSET, MESSAGE_FIRST_OFFSET + 256);
     return;
   }
-  for (const key of keys) {
+  let lists = 0;
+  let at = 0;
+  for (const [key, list] of keys) {
     let h = Math.imul(key, 0x9e3779b1) >>> 22;
     while (view.getUint32(MESSAGE_KEYS_OFFSET + h * 4, true) !== 0) h = (h + 1) & (MESSAGE_KEY_SLOTS - 1);
-    view.setUint32(MESSAGE_KEYS_OFFSET + h * 4, key, true);
+    const bytes = list.reduce((n, p) => n + 1 + p.length, 1);
+    const fits = lists + 1 < MAX_PREFIX_LISTS && at + bytes <= PREFIX_BYTES && list.every((p) => p.length <= 255);
+    if (fits) {
+      lists++;
+      view.setUint16(PREFIX_LISTS_OFFSET + lists * 2, at, true);
+      for (const p of list) {
+        tables[PREFIX_BYTES_OFFSET + at++] = p.length;
+        tables.set(p, PREFIX_BYTES_OFFSET + at);
+        at += p.length;
+      }
+      tables[PREFIX_BYTES_OFFSET + at++] = 0;
+    }
+    view.setUint32(MESSAGE_KEYS_OFFSET + h * 4, (key | ((fits ? lists : 0) << 24)) >>> 0, true);
   }
 }
 

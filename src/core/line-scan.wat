@@ -18,7 +18,8 @@
 ;; or `a.` followed by `h` or `t` (o(rg)?.a(pache)?.c(atalina)?.(ha|tribes|t|h.x).); a lifecycle
 ;; logger's simple name has its (length, first byte) marked in the names table, and its record is
 ;; reported only when its message may begin with a template's literal prefix (its first three
-;; bytes are a listed key, or not three printable ASCII bytes): the recogniser's mayMatch, coarser.
+;; bytes are not three printable ASCII bytes, or a listed key and it begins with one of the key's
+;; whole prefixes): the recogniser's mayMatch, a little coarser.
 ;;
 ;; Consecutive code-1 lines (with only unreported lines between them) make one report: a run.
 ;;
@@ -50,8 +51,13 @@
 ;;   +25608  message first bytes (256): 1 when a lifecycle logger's message starting with this byte
 ;;           goes to JavaScript whatever follows (a template's literal prefix is that short)
 ;;   +25864  message keys (1024 i32): the first three bytes of the templates' literal prefixes
-;;           (printable ASCII), little-endian, hashed (see $messageMay), 0 for an empty slot
-;;   +29968  kept logger words, the kernel's own (zero at first, not part of the plan): 16 slots
+;;           (printable ASCII), little-endian, hashed (see $messageMay), 0 for an empty slot; the
+;;           fourth byte: the key's list of whole prefixes, 0 for none (any message with the key
+;;           goes to JavaScript)
+;;   +29960  prefix lists (256 u16): where list k begins in the prefix bytes
+;;   +30472  prefix bytes (8192): each list its prefixes, each a length byte and its UTF-8 bytes (a
+;;           space stands for a run of white space, as in matchTemplate), then a 0
+;;   +38672  kept logger words, the kernel's own (zero at first, not part of the plan): 16 slots
 ;;           of 80 bytes, the word's first 64 bytes, then its length (i32), its last dot (i32,
 ;;           from its start) and its class (i32: 3 cluster, 2 lifecycle name, 1 other)
 ;; Newlines (32 bytes a turn), the signature, `]` and the logger word's end are found 16 bytes at a time (SIMD
@@ -98,7 +104,8 @@
 
   ;; 3 when a lifecycle logger's message at [$m, $e) may match a template (JavaScript decides),
   ;; 1 when none can: after its leading spaces and tabs (firstLine's), its first three bytes are
-  ;; printable ASCII, no short prefix begins with the first, and they are no listed key.
+  ;; printable ASCII, no short prefix begins with the first, and they are no listed key, or the
+  ;; message begins with none of that key's prefixes.
   (func $messageMay (param $m i32) (param $e i32) (param $tbl i32) (result i32)
     (local $b i32) (local $key i32) (local $h i32) (local $slot i32)
     (block $trimmed
@@ -118,10 +125,56 @@
     (local.set $h (i32.shr_u (i32.mul (local.get $key) (i32.const 0x9e3779b1)) (i32.const 22)))
     (loop $probe
       (local.set $slot (i32.load offset=25864 (i32.add (local.get $tbl) (i32.shl (local.get $h) (i32.const 2)))))
-      (if (i32.eq (local.get $slot) (local.get $key)) (then (return (i32.const 3))))
+      (if (i32.eq (i32.and (local.get $slot) (i32.const 0xffffff)) (local.get $key))
+        (then (return (call $prefixFits (local.get $m) (local.get $e) (local.get $tbl) (i32.shr_u (local.get $slot) (i32.const 24))))))
       (if (i32.eqz (local.get $slot)) (then (return (i32.const 1))))
       (local.set $h (i32.and (i32.add (local.get $h) (i32.const 1)) (i32.const 1023)))
       (br $probe))
+    (i32.const 1))
+
+  ;; 3 when the message at [$m, $e) may begin with one of the prefixes of list $list (matchTemplate's
+  ;; head: a space takes a run of one or more white space characters, every other byte itself), 1
+  ;; when it begins with none. List 0 is no list: 3. A byte >= 0x80 where a run of white space is
+  ;; read may be U+00A0 or U+202F, which JavaScript decides: 3. Most of VersionLoggerListener's
+  ;; lines share their first three bytes with a template ("Server built:", "Server version:"):
+  ;; without this each went to JavaScript, to be decoded and turned down there.
+  (func $prefixFits (param $m i32) (param $e i32) (param $tbl i32) (param $list i32) (result i32)
+    (local $p i32) (local $end i32) (local $i i32) (local $c i32) (local $b i32)
+    (if (i32.eqz (local.get $list)) (then (return (i32.const 3))))
+    ;; $p and $end: the list's bytes less 30472, where they are read from
+    (local.set $p (i32.add (local.get $tbl)
+      (i32.load16_u offset=29960 (i32.add (local.get $tbl) (i32.shl (local.get $list) (i32.const 1))))))
+    (block $none
+      (loop $prefix
+        (local.set $end (i32.load8_u offset=30472 (local.get $p)))
+        (br_if $none (i32.eqz (local.get $end)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (local.set $end (i32.add (local.get $p) (local.get $end)))
+        (local.set $i (local.get $m))
+        (block $next
+          (loop $byte
+            (if (i32.ge_u (local.get $p) (local.get $end)) (then (return (i32.const 3)))) ;; all of it is there
+            (br_if $next (i32.ge_u (local.get $i) (local.get $e))) ;; the line ends first
+            (local.set $c (i32.load8_u offset=30472 (local.get $p)))
+            (local.set $b (i32.load8_u (local.get $i)))
+            (if (i32.eq (local.get $c) (i32.const 0x20))
+              (then
+                (if (i32.ge_u (local.get $b) (i32.const 0x80)) (then (return (i32.const 3))))
+                (br_if $next (i32.and (i32.ne (local.get $b) (i32.const 0x20)) (i32.ne (local.get $b) (i32.const 0x09))))
+                (block $runEnd
+                  (loop $run
+                    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                    (br_if $runEnd (i32.ge_u (local.get $i) (local.get $e)))
+                    (local.set $b (i32.load8_u (local.get $i)))
+                    (br_if $run (i32.or (i32.eq (local.get $b) (i32.const 0x20)) (i32.eq (local.get $b) (i32.const 0x09))))
+                    (if (i32.ge_u (local.get $b) (i32.const 0x80)) (then (return (i32.const 3)))))))
+              (else
+                (br_if $next (i32.ne (local.get $b) (local.get $c)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $byte)))
+        (local.set $p (local.get $end))
+        (br $prefix)))
     (i32.const 1))
 
   ;; 1 when the second-byte bits allow the line at $s to begin with its first two bytes. A call of
@@ -290,15 +343,15 @@
                                                                    (i32.mul (local.get $llength) (i32.const 0x9e3779b1)))
                                                           (i32.const 0x9e3779b1))
                                                  (i32.const 28)))))
-                                    (if (i32.eq (i32.load offset=30032 (local.get $lslot)) (local.get $llength))
+                                    (if (i32.eq (i32.load offset=38736 (local.get $lslot)) (local.get $llength))
                                       (then
                                         (local.set $lsame (i64.or
                                           (i64.extend_i32_u (i32.or
-                                            (i8x16.bitmask (i8x16.eq (local.get $lb0) (v128.load offset=29968 (local.get $lslot))))
-                                            (i32.shl (i8x16.bitmask (i8x16.eq (local.get $lb1) (v128.load offset=29984 (local.get $lslot)))) (i32.const 16))))
+                                            (i8x16.bitmask (i8x16.eq (local.get $lb0) (v128.load offset=38672 (local.get $lslot))))
+                                            (i32.shl (i8x16.bitmask (i8x16.eq (local.get $lb1) (v128.load offset=38688 (local.get $lslot)))) (i32.const 16))))
                                           (i64.shl (i64.extend_i32_u (i32.or
-                                            (i8x16.bitmask (i8x16.eq (local.get $lb2) (v128.load offset=30000 (local.get $lslot))))
-                                            (i32.shl (i8x16.bitmask (i8x16.eq (local.get $lb3) (v128.load offset=30016 (local.get $lslot)))) (i32.const 16))))
+                                            (i8x16.bitmask (i8x16.eq (local.get $lb2) (v128.load offset=38704 (local.get $lslot))))
+                                            (i32.shl (i8x16.bitmask (i8x16.eq (local.get $lb3) (v128.load offset=38720 (local.get $lslot)))) (i32.const 16))))
                                             (i64.const 32))))
                                         (local.set $lneed (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (i32.add (local.get $llength) (i32.const 1))))
                                                                   (i64.const 1)))
@@ -306,9 +359,9 @@
                                           (then
                                             ;; the space is before the line's end (a newline or \r ends the line, and is no space)
                                             (global.set $loggerStart (local.get $lq))
-                                            (global.set $loggerEnd (i32.add (local.get $lq) (i32.load offset=30036 (local.get $lslot))))
+                                            (global.set $loggerEnd (i32.add (local.get $lq) (i32.load offset=38740 (local.get $lslot))))
                                             (global.set $messageStart (i32.add (i32.add (local.get $lq) (local.get $llength)) (i32.const 1)))
-                                            (local.set $lclass (i32.load offset=30040 (local.get $lslot)))
+                                            (local.set $lclass (i32.load offset=38744 (local.get $lslot)))
                                             ;; (the verdict below, inline: a WebAssembly call per start cost ~10% of the scan; one
                                             ;; verdict after a block both ways leave measured ~2% slower than two copies)
                                             (if (i32.eq (local.get $lclass) (i32.const 2))
@@ -392,13 +445,13 @@
                                     ;; ends at a space) and it has a slot (4 to 62 bytes: with its space within the 64 compared)
                                     (if (i32.and (i32.lt_u (local.get $lwordEnd) (local.get $e)) (i32.ge_s (local.get $lslot) (i32.const 0)))
                                       (then
-                                        (v128.store offset=29968 (local.get $lslot) (local.get $lb0))
-                                        (v128.store offset=29984 (local.get $lslot) (local.get $lb1))
-                                        (v128.store offset=30000 (local.get $lslot) (local.get $lb2))
-                                        (v128.store offset=30016 (local.get $lslot) (local.get $lb3))
-                                        (i32.store offset=30032 (local.get $lslot) (local.get $llength))
-                                        (i32.store offset=30036 (local.get $lslot) (i32.sub (local.get $llastDot) (local.get $lq)))
-                                        (i32.store offset=30040 (local.get $lslot) (local.get $lclass))))
+                                        (v128.store offset=38672 (local.get $lslot) (local.get $lb0))
+                                        (v128.store offset=38688 (local.get $lslot) (local.get $lb1))
+                                        (v128.store offset=38704 (local.get $lslot) (local.get $lb2))
+                                        (v128.store offset=38720 (local.get $lslot) (local.get $lb3))
+                                        (i32.store offset=38736 (local.get $lslot) (local.get $llength))
+                                        (i32.store offset=38740 (local.get $lslot) (i32.sub (local.get $llastDot) (local.get $lq)))
+                                        (i32.store offset=38744 (local.get $lslot) (local.get $lclass))))
                                     ;; its verdict: a lifecycle logger's record is reported only when its message may match
                                     (if (i32.eq (local.get $lclass) (i32.const 2))
                                       (then (br $loggerAt (call $messageMay (global.get $messageStart) (local.get $e) (local.get $tbl)))))

@@ -111,9 +111,9 @@ describe('scan thread', () => {
   });
 
   test('a region with more reports than one kernel call holds: pushScanned(scanAll) is push', () => {
-    // Cluster records back to back (each start a report of its own): ~12 000 reports in one region.
+    // Cluster records back to back (each start a report of its own): ~11 000 reports in one region.
     const head = readFileSync(join(CORPUS, 'node-loss/tomcat1/catalina.out'));
-    const region = Buffer.concat(Array.from({ length: 300 }, () => nodeLog));
+    const region = Buffer.concat(Array.from({ length: 400 }, () => nodeLog));
     const run = (scanned: boolean) => {
       const events: ClusterEvent[] = [];
       const parser = new InputParser({ file: 'f', node: 'n', formats: grammars.formats, events: grammars.events, tz: 'UTC' }, (e) => void events.push(e));
