@@ -166,6 +166,42 @@ describe('createEventRecogniser', () => {
   });
 });
 
+describe('remembered matches', () => {
+  // Real lines (corpus steady/tomcat1/catalina.out).
+  const added =
+    '26-Nov-2026 15:07:33.758 INFO [Tribes-Task-Receiver[Catalina-Channel]-3] org.apache.catalina.ha.tcp.SimpleTcpCluster.memberAdded Replication member added:[org.apache.catalina.tribes.membership.StaticMember[tcp://127.0.0.12:4002,127.0.0.12,4002, alive=0, securePort=-1, UDP Port=-1, id={0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 2 }, payload={}, command={}, domain={108 97 98 45 99 108 117 115 116 ...(11)}]]';
+  const other = '26-Nov-2026 15:07:33.758 INFO [main] org.apache.catalina.ha.tcp.SimpleTcpCluster.x Channel closed on the remote end, disconnecting';
+
+  it('a repeated message gives the same event, with a member of its own', () => {
+    const r = createEventRecogniser(grammars);
+    const first = r.recognise(line(added), 'n')!;
+    const again = r.recognise({ ...line(added), line: 99 }, 'n')!;
+    expect(first.type).toBe('member-added');
+    expect({ ...again, line: 12 }).toEqual(first);
+    expect(again.member).not.toBe(first.member);
+    (first.member as { host: string }).host = 'changed';
+    expect((r.recognise(line(added), 'n')!.member as { host: string }).host).toBe('127.0.0.12');
+    // No template: remembered too, and still a cluster-other event.
+    expect(r.recognise(line(other), 'n')!.type).toBe('cluster-other');
+    expect(r.recognise(line(other), 'n')!.type).toBe('cluster-other');
+  });
+
+  it('forgets the oldest messages, never changing what a message gives', () => {
+    const r = createEventRecogniser(grammars);
+    const want = recogniser.recognise(line(added), 'n');
+    expect(r.recognise(line(added), 'n')).toEqual(want);
+    // Synthesised: more distinct messages than the memo holds, each a real template's.
+    for (let i = 0; i < 1500; i++) {
+      const text = `26-Nov-2026 15:07:34.509 INFO [main] org.apache.catalina.ha.session.DeltaManager.waitForSendAllSessions Manager [localhost#/app${i}]; session state sent at [11/26/26, 3:07 PM] received in [${i}] ms.`;
+      expect(r.recognise(line(text), 'n')!.durationMs).toBe(i);
+    }
+    expect(r.recognise(line(added), 'n')).toEqual(want);
+    // A first line longer than the memo keeps is matched each time.
+    const long = `${other} ${'x'.repeat(2000)}`;
+    expect(r.recognise(line(long), 'n')).toEqual(recogniser.recognise(line(long), 'n'));
+  });
+});
+
 describe('real logs', () => {
   const count = (events: ClusterEvent[]): Record<string, number> => {
     const c: Record<string, number> = {};
