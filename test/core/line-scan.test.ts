@@ -157,6 +157,15 @@ describe('codes', () => {
     expect(codes(`${version} Command line argument: -Xmx1g\n`)).toEqual([3]);
     const empty = createScanPlan(createStartMatcher(oneLine)!.signature!, NO_FOREIGN, new LoggerFilter(grammars.events).names, [...prefixes, ''])!;
     expect(codes(`${version} Command line argument: -Xmx1g\n`, 1 << 20, empty)).toEqual([3]);
+    // A key whose prefixes do not fit the kernel's lists (one over 255 bytes; synthesised) has no
+    // list: its messages go to JavaScript, whatever follows the key. Another key keeps its list.
+    const built = `${version} Server built:          Mar 18 2016 20:31:49 UTC\n`;
+    const withPrefixes = (extra: string[]) =>
+      createScanPlan(createStartMatcher(oneLine)!.signature!, NO_FOREIGN, new LoggerFilter(grammars.events).names, ['Server version:', 'Starting Servlet Engine:', ...extra])!;
+    expect(codes(built, 1 << 20, withPrefixes([]))).toEqual([1]);
+    const tooLong = withPrefixes([`Server ${'x'.repeat(300)}`]);
+    expect(codes(built, 1 << 20, tooLong)).toEqual([3]);
+    expect(codes(`${version} Starting Servlet Enginx\n`, 1 << 20, tooLong)).toEqual([1]);
   });
 
   test('a start whose logger word the kernel has kept gets the code and places it gets alone', () => {
