@@ -184,9 +184,17 @@ describe('remembered matches', () => {
     // No template: remembered too, and still a cluster-other event.
     expect(r.recognise(line(other), 'n')!.type).toBe('cluster-other');
     expect(r.recognise(line(other), 'n')!.type).toBe('cluster-other');
+    // A message of several lines (synthesised: a stack trace after the real first line) is
+    // remembered by its first line, and gives the same fields as the one-line record.
+    const traced = { ...line(added), message: `${line(added).message}\n\tat synthesised.Frame.run(Frame.java:1)` };
+    for (let i = 0; i < 2; i++) {
+      const ev = r.recognise(traced, 'n')!;
+      expect(ev.message).toBe(traced.message);
+      expect(ev.member).toEqual(recogniser.recognise(line(added), 'n')!.member);
+    }
   });
 
-  it('forgets the oldest messages, never changing what a message gives', () => {
+  it('forgets what it holds once full, never changing what a message gives', () => {
     const r = createEventRecogniser(grammars);
     const want = recogniser.recognise(line(added), 'n');
     expect(r.recognise(line(added), 'n')).toEqual(want);
