@@ -20,15 +20,15 @@ const MAX_MESSAGE = 8192;
 /** Index key length: templates are bucketed by the first KEY characters of their literal prefix. */
 const KEY = 3;
 /**
- * Messages whose match (or lack of one) is remembered; when that many are, all are forgotten (the
- * oldest one by one made each insertion walk the map's deleted entries: with no repeats at all,
- * recognising took 1.5 times as long). A day's
- * catalina.out repeats its cluster messages: of the events of the corpus' full-day logs, 63-91%
- * repeat an earlier message's first line word for word (the same members, managers and
- * receivers), and a repeat is a hash lookup instead of a few templates' regexes.
+ * Messages whose match (or lack of one) is remembered; when that many are, all are forgotten
+ * (forgetting the oldest one by one made each insertion walk the map's deleted entries: with no
+ * repeats at all, recognising took ~1.4 times as long). A day's catalina.out repeats its cluster
+ * messages: of the events of the corpus' full-day logs, 63-91% repeat an earlier message's first
+ * line word for word (the same members, managers and receivers), and a repeat is a hash lookup
+ * instead of a few templates' regexes.
  */
 const MEMO_ENTRIES = 1024;
-/** Longer messages are matched each time: the memo holds at most ~1 MB of text. */
+/** Longer messages are matched each time: the memo holds ~1-2 MB of text at most (keys and their lines). */
 const MEMO_MAX_LENGTH = 1024;
 
 type Hit = { template: CompiledTemplate; fields: Record<string, unknown> };
