@@ -31,7 +31,8 @@ const MEMO_ENTRIES = 1024;
 /** Longer messages are matched each time: the memo holds ~1-2 MB of text at most (keys and their lines). */
 const MEMO_MAX_LENGTH = 1024;
 
-type Hit = { template: CompiledTemplate; fields: Record<string, unknown> };
+/** A template that matches a message, with the fields it read from it. */
+export type TemplateMatch = { template: CompiledTemplate; fields: Record<string, unknown> };
 
 export interface EventRecogniser {
   /** The event for a record, `cluster-other` for an unrecognised cluster-logger record, else undefined. */
@@ -45,7 +46,7 @@ export interface EventRecogniser {
    */
   mayMatch(text: string, complete: boolean): boolean;
   /** Every template that matches a message (first line), with its fields; for sample checks. */
-  matchAll(message: string): Array<{ template: CompiledTemplate; fields: Record<string, unknown> }>;
+  matchAll(message: string): TemplateMatch[];
   /** The templates' literal prefixes, each once: what `mayMatch` compares a message's start with. */
   readonly prefixes: readonly string[];
 }
@@ -153,13 +154,13 @@ export function createEventRecogniser(grammars: CompiledEventGrammar[]): EventRe
   }
 
   /** matchFirst's results by message: null where no template matched. */
-  const memo = new Map<string, Hit | null>();
+  const memo = new Map<string, TemplateMatch | null>();
 
   /**
    * matchFirst, remembered: its result depends on the message alone. `whole`: `msg` is its record's
    * whole message (one line), so keeping it keeps nothing more than its line.
    */
-  function matchFirstMemo(msg: string, whole: boolean): Hit | undefined {
+  function matchFirstMemo(msg: string, whole: boolean): TemplateMatch | undefined {
     if (msg.length > MEMO_MAX_LENGTH) return matchFirst(msg);
     const known = memo.get(msg);
     if (known !== undefined) return known ?? undefined;
@@ -173,7 +174,7 @@ export function createEventRecogniser(grammars: CompiledEventGrammar[]): EventRe
     return hit;
   }
 
-  function matchFirst(msg: string): Hit | undefined {
+  function matchFirst(msg: string): TemplateMatch | undefined {
     if (msg.length > MAX_MESSAGE) return undefined;
     const list = candidates(msg);
     // `none` is an array of another elements kind: iterated, it deoptimised this and `recognise`.
@@ -186,9 +187,9 @@ export function createEventRecogniser(grammars: CompiledEventGrammar[]): EventRe
     return undefined;
   }
 
-  function matchAll(message: string): Array<{ template: CompiledTemplate; fields: Record<string, unknown> }> {
+  function matchAll(message: string): TemplateMatch[] {
     const msg = firstLine(message);
-    const out: Array<{ template: CompiledTemplate; fields: Record<string, unknown> }> = [];
+    const out: TemplateMatch[] = [];
     if (msg.length > MAX_MESSAGE) return out;
     for (const t of candidates(msg)) {
       const fields = matchTemplate(t, msg);
