@@ -246,9 +246,10 @@ function setMessageKeys(tables: Uint8Array, view: DataView, prefixes: readonly s
     else if (prefix.length < 3) tables[MESSAGE_FIRST_OFFSET + Buffer.from(prefix)[0]] = 1;
     else if (/^[\x21-\x7e]{3}/.test(prefix)) {
       const key = prefix.charCodeAt(0) | (prefix.charCodeAt(1) << 8) | (prefix.charCodeAt(2) << 16);
+      const utf8 = Buffer.from(prefix);
       const list = keys.get(key);
-      if (list) list.push(Buffer.from(prefix));
-      else keys.set(key, [Buffer.from(prefix)]);
+      if (list) list.push(utf8);
+      else keys.set(key, [utf8]);
     }
   }
   if (askAll || keys.size > MESSAGE_KEY_SLOTS / 2) {
