@@ -43,3 +43,19 @@ it("is Date's own ISO text of the local time, with the offset, for any instant a
     { numRuns: 20_000 },
   );
 });
+
+it('renders instants seconds apart (as events come) the way Date does, across minutes, days and offsets', () => {
+  // One minute's text is kept for the next event: it must follow the minute, the day and the offset.
+  const zone = (off: number): string => `${off < 0 ? '-' : '+'}${String(Math.floor(Math.abs(off) / 60)).padStart(2, '0')}:${String(Math.abs(off) % 60).padStart(2, '0')}`;
+  const expected = (t: number, off: number): string => new Date(t + off * 60_000).toISOString().replace('Z', zone(off));
+  const start = Date.UTC(2026, 10, 26, 22, 50, 0, 0);
+  for (let t = start; t < start + 4 * 3_600_000; t += 7_013) {
+    expect(isoWithOffset(t, 0)).toBe(expected(t, 0));
+    expect(isoWithOffset(t, 0)).toBe(expected(t, 0));
+    // another node's zone, in the same minute of UTC, then back
+    expect(isoWithOffset(t + 1, 60)).toBe(expected(t + 1, 60));
+    expect(isoWithOffset(t + 2, 0)).toBe(expected(t + 2, 0));
+    // the same local minute of another day
+    expect(isoWithOffset(t - 86_400_000, 0)).toBe(expected(t - 86_400_000, 0));
+  }
+});
