@@ -2,6 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isoWithOffset } from '../../src/core/iso-time.js';
 
+/** `+01:00` of 60 minutes, as Date's ISO text would write an offset. */
+const zone = (off: number): string => `${off < 0 ? '-' : '+'}${String(Math.floor(Math.abs(off) / 60)).padStart(2, '0')}:${String(Math.abs(off) % 60).padStart(2, '0')}`;
+
 describe('isoWithOffset', () => {
   const t = Date.UTC(2026, 10, 26, 15, 7, 30, 490);
   it('renders UTC with +00:00', () => {
@@ -27,7 +30,7 @@ it('reuses the text of the same second only for that second and offset', () => {
       for (const off of [0, 60, -570, 0]) {
         const t = b + d;
         expect(Date.parse(isoWithOffset(t, off))).toBe(t);
-        expect(isoWithOffset(t, off).slice(-6)).toBe(`${off < 0 ? '-' : '+'}${String(Math.floor(Math.abs(off) / 60)).padStart(2, '0')}:${String(Math.abs(off) % 60).padStart(2, '0')}`);
+        expect(isoWithOffset(t, off).slice(-6)).toBe(zone(off));
       }
     }
   }
@@ -35,7 +38,6 @@ it('reuses the text of the same second only for that second and offset', () => {
 
 it("is Date's own ISO text of the local time, with the offset, for any instant and offset", () => {
   // Instants from year -2000 to 12000 (the expanded ±YYYYYY form at both ends), offsets of ±18 h.
-  const zone = (off: number): string => `${off < 0 ? '-' : '+'}${String(Math.floor(Math.abs(off) / 60)).padStart(2, '0')}:${String(Math.abs(off) % 60).padStart(2, '0')}`;
   fc.assert(
     fc.property(fc.integer({ min: -125_000_000_000_000, max: 316_000_000_000_000 }), fc.integer({ min: -1080, max: 1080 }), (t, off) => {
       expect(isoWithOffset(t, off)).toBe(new Date(t + off * 60_000).toISOString().replace('Z', zone(off)));
@@ -46,7 +48,6 @@ it("is Date's own ISO text of the local time, with the offset, for any instant a
 
 it('renders instants seconds apart (as events come) the way Date does, across minutes, days and offsets', () => {
   // One minute's text is kept for the next event: it must follow the minute, the day and the offset.
-  const zone = (off: number): string => `${off < 0 ? '-' : '+'}${String(Math.floor(Math.abs(off) / 60)).padStart(2, '0')}:${String(Math.abs(off) % 60).padStart(2, '0')}`;
   const expected = (t: number, off: number): string => new Date(t + off * 60_000).toISOString().replace('Z', zone(off));
   const start = Date.UTC(2026, 10, 26, 22, 50, 0, 0);
   for (let t = start; t < start + 4 * 3_600_000; t += 7_013) {
